@@ -1,0 +1,85 @@
+"""Errors of the guest agent plugin.
+
+Every error the project raises on purpose derives from :class:`TroveError`
+and carries a message that says what went wrong and, where it can, what to
+do about it. A message never contains a password or an auth token.
+"""
+
+from trove.common.i18n import _
+
+
+class TroveError(Exception):
+    """Base of the project's own errors.
+
+    Subclasses set ``message`` to a format string; the keyword arguments
+    given to the constructor fill it in.
+    """
+
+    message = _('An unknown error occurred.')
+
+    def __init__(self, message=None, **kwargs):
+        self.kwargs = kwargs
+        if message is None:
+            message = self.message % kwargs if kwargs else self.message
+        self.message = message
+        super(TroveError, self).__init__(message)
+
+    def __str__(self):
+        return self.message
+
+
+class InvalidDatabaseRequest(TroveError, ValueError):
+    """A create or delete request that is refused before any change.
+
+    It is also a ``ValueError`` so that callers of the pinned interface,
+    which promises ``ValueError`` for bad names and payloads, catch it.
+    """
+
+    message = _('Invalid database request: %(problems)s. Nothing was '
+                'changed on the server.')
+
+
+class DatabaseCreateError(TroveError):
+    message = _('Creating databases stopped at %(failed)s: %(cause)s '
+                'Created: %(created)s. Not created: %(not_created)s. '
+                'Retrying the same request is safe: databases that exist '
+                'are left as they are.')
+
+
+class DatastoreOperationNotSupported(TroveError):
+    message = _('The %(operation)s operation is not supported by the '
+                '%(datastore)s guest agent.')
+
+
+class CredentialsFileError(TroveError):
+    message = _('Cannot use the MongoDB admin credentials file %(path)s: '
+                '%(reason)s')
+
+
+class MongoDBError(TroveError):
+    """Base of the errors that come from talking to MongoDB."""
+
+
+class MongoDBConnectionError(MongoDBError):
+    message = _('Cannot reach MongoDB at %(host)s:%(port)s within '
+                '%(timeout)s s (%(reason)s). Check that mongod is running '
+                'and that [mongodb] mongodb_host and mongodb_port point '
+                'at it.')
+
+
+class MongoDBAuthenticationError(MongoDBError):
+    message = _('MongoDB at %(host)s:%(port)s refused the credentials of '
+                'user %(user)s from %(path)s. Check the user and password '
+                'in that file.')
+
+
+class MongoDBUnauthorized(MongoDBError):
+    message = _('MongoDB user %(user)s is not authorized to %(action)s on '
+                'database %(database)s. Grant it the missing privilege '
+                '(Trove gives os_admin userAdminAnyDatabase, '
+                'dbAdminAnyDatabase and clusterAdmin).')
+
+
+class MongoDBOperationError(MongoDBError):
+    message = _('MongoDB refused %(operation)s on %(database)s: %(reason)s '
+                '(code %(code)s).')

@@ -1,0 +1,304 @@
+"""The MongoDB work behind the guest agent's database commands."""
+
+import collections
+import threading
+
+from oslo_log import log as logging
+import pymongo
+from pymongo import errors as pymongo_errors
+
+from trove.common import cfg
+from trove.common import exception
+from trove.common.i18n import _
+from trove.common import pagination
+from trove.guestagent.datastore.experimental.mongodb import credentials
+from trove.guestagent.datastore.experimental.mongodb import errors
+from trove.guestagent.db import models
+
+CONF = cfg.CONF
+LOG = logging.getLogger(__name__)
+
+# The empty collection that keeps a new database in existence. MongoDB
+# lists a database only while it holds a collection, and os_admin, whose
+# roles carry no readWrite, may create a collection but not insert a
+# document. So the placeholder stays for the life of the database: dropping
+# it while it is the last collection would make the database vanish. The
+# tenant may drop it once the database holds collections of its own.
+PLACEHOLDER_COLLECTION = 'trove_placeholder'
+
+# At most this many problems are spelled out in one refusal.
+_MAX_PROBLEMS_SHOWN = 10
+
+
+class ConnectionTarget(collections.namedtuple(
+        'ConnectionTarget',
+        ['host', 'port', 'username', 'password', 'credentials_path',
+         'server_selection_timeout', 'operation_timeout'])):
+    """Everything that decides which pooled client an operation uses."""
+
+    def __repr__(self):
+        return ('ConnectionTarget(host=%r, port=%r, username=%r, '
+                'credentials_path=%r)' % (self.host, self.port, self.username,
+                                          self.credentials_path))
+
+    def new_client(self):
+        auth = {}
+        if self.username is not None:
+            auth = {'username': self.username, 'password': self.password,
+                    'authSource': 'admin'}
+        timeout_ms = int(self.server_selection_timeout * 1000)
+        # directConnection: the agent manages the mongod on its own
+        # instance, even when that node is a replica set member.
+        return pymongo.MongoClient(
+            self.host, self.port, directConnection=True, connect=False,
+            serverSelectionTimeoutMS=timeout_ms, connectTimeoutMS=timeout_ms,
+            socketTimeoutMS=int(self.operation_timeout * 1000),
+            appname='trove-guestagent', **auth)
+
+
+class MongoDBConnection(object):
+    """One pooled ``MongoClient`` per connection target, shared by threads.
+
+    The client is created on first use. The credentials file is read again
+    only when it changes on disk; when the target changes (another host,
+    port or password) the old client is closed and a new one replaces it.
+    """
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._clients = {}
+        self._credentials_cache = (None, None, None)
+
+    def _credentials(self, path):
+        identity = credentials.file_identity(path)
+        cached_path, cached_identity, cached = self._credentials_cache
+        if (cached_path, cached_identity) == (path, identity):
+            return cached
+        loaded = None if identity is None else credentials.load_credentials(
+            path)
+        if loaded is None:
+            LOG.info('No MongoDB credentials file at %s: connecting without '
+                     'authentication.', path)
+        self._credentials_cache = (path, identity, loaded)
+        return loaded
+
+    def get(self):
+        """Return ``(target, client)`` for the configured server."""
+        conf = CONF.mongodb
+        path = conf.admin_credentials_file
+        with self._lock:
+            creds = self._credentials(path)
+            target = ConnectionTarget(
+                conf.mongodb_host, conf.mongodb_port,
+                creds.username if creds else None,
+                creds.password if creds else None, path,
+                conf.server_selection_timeout, conf.operation_timeout)
+            address = (target.host, target.port)
+            pooled_target, client = self._clients.get(address, (None, None))
+            if pooled_target != target:
+                if client is not None:
+                    LOG.info('MongoDB connection settings for %s:%s changed; '
+                             'replacing the pooled client.', *address)
+                    client.close()
+                client = target.new_client()
+                self._clients[address] = (target, client)
+            return target, client
+
+    def close(self):
+        """Close every pooled client (at shutdown, or between tests)."""
+        with self._lock:
+            for _target, client in self._clients.values():
+                client.close()
+            self._clients.clear()
+            self._credentials_cache = (None, None, None)
+
+
+_CONNECTION = MongoDBConnection()
+
+
+def get_connection():
+    """The process-wide connection holder."""
+    return _CONNECTION
+
+
+class MongoDBAdmin(object):
+    """Create, list and delete the tenant's databases on the MongoDB server.
+
+    Requests are validated whole before anything changes on the server;
+    a refused request raises :class:`~trove.common.exception.
+    InvalidDatabaseRequest`, which is also a ``ValueError``.
+    """
+
+    def __init__(self, connection=None):
+        self._connection = connection or get_connection()
+
+    # Listing
+
+    def list_database_names(self):
+        """Every database name on the server, the reserved ones included."""
+        target, client = self._connection.get()
+        with errors.translated(target, 'listDatabases', 'admin'):
+            return client.list_database_names()
+
+    def list_databases(self, limit=None, marker=None, include_marker=False):
+        """One page of the tenant's databases, sorted by name.
+
+        :returns: ``(serialized schemas, next_marker)``.
+        """
+        if marker is not None and not isinstance(marker, str):
+            raise exception.InvalidDatabaseRequest(
+                problems=_('the marker must be a database name or None, '
+                           'not %s') % type(marker).__name__)
+        reserved = _reserved_names()
+        names = sorted(name for name in self.list_database_names()
+                       if models.fold_case(name) not in reserved)
+        try:
+            page, next_marker = pagination.paginate_list(
+                names, limit, marker, bool(include_marker))
+        except ValueError as exc:
+            raise exception.InvalidDatabaseRequest(problems=str(exc))
+        return ([models.MongoDBSchema.from_server(name).serialize()
+                 for name in page], next_marker)
+
+    # Creating
+
+    def create_database(self, databases):
+        """Make each database of the batch exist on the server.
+
+        A database that exists already is left exactly as it is. The batch
+        is refused whole, before any change, when any item is a bad
+        payload, a bad or reserved name, a duplicate, or differs only in
+        case from another name of the batch or from an existing database.
+
+        :param databases: a list of serialized schemas.
+        :returns: the names of the databases this call created.
+        """
+        schemas = _validated_batch(databases)
+        if not schemas:
+            LOG.info('No databases to create.')
+            return []
+        existing = set(self.list_database_names())
+        _refuse_case_twins(schemas, existing)
+        new_names = [schema.name for schema in schemas
+                     if schema.name not in existing]
+        kept = [schema.name for schema in schemas
+                if schema.name in existing]
+        if kept:
+            LOG.info('Databases %s exist already; left unchanged.', kept)
+        created = []
+        for name in new_names:
+            try:
+                self._create_placeholder(name)
+            except exception.TroveError as exc:
+                raise exception.DatabaseCreateError(
+                    failed=name, cause=exc, created=created or _('none'),
+                    not_created=new_names[len(created):]) from exc
+            created.append(name)
+        if created:
+            LOG.info('Created databases %s.', created)
+        return created
+
+    def _create_placeholder(self, name):
+        target, client = self._connection.get()
+        with errors.translated(target, 'createCollection', name):
+            try:
+                client[name].command('create', PLACEHOLDER_COLLECTION)
+            except pymongo_errors.OperationFailure as exc:
+                # Another request created it since the listing: it exists,
+                # which is all this one asked for.
+                if exc.code != errors.NAMESPACE_EXISTS:
+                    raise
+
+    # Deleting
+
+    def delete_database(self, database):
+        """Drop one database.
+
+        Users whose authentication database it was are not dropped with it
+        (MongoDB keeps them); a WARNING names them so the operator can
+        remove them.
+
+        :param database: a serialized schema.
+        :returns: ``True`` when a database was dropped, ``False`` when none
+            of that name existed.
+        """
+        schema = _validated_batch([database])[0]
+        name = schema.name
+        if name not in self.list_database_names():
+            LOG.warning('Database %s does not exist; nothing was dropped.',
+                        name)
+            return False
+        target, client = self._connection.get()
+        with errors.translated(target, 'usersInfo', name):
+            users = [user['user']
+                     for user in client[name].command('usersInfo')['users']]
+        with errors.translated(target, 'dropDatabase', name):
+            client.drop_database(name)
+        LOG.info('Dropped database %s.', name)
+        if users:
+            LOG.warning('Database %(name)s was dropped but its users '
+                        '%(users)s remain: MongoDB keeps users whose '
+                        'authentication database is dropped. Remove them '
+                        'with dropUser on database %(name)s if they are no '
+                        'longer needed.', {'name': name, 'users': users})
+        return True
+
+
+def _reserved_names():
+    return {models.fold_case(name) for name in CONF.mongodb.ignore_dbs}
+
+
+def _validated_batch(databases):
+    """Deserialize a batch, refusing it whole with every problem named."""
+    if not isinstance(databases, (list, tuple)):
+        raise exception.InvalidDatabaseRequest(
+            problems=_('databases must be a list of database payloads, not '
+                       '%s') % type(databases).__name__)
+    reserved = _reserved_names()
+    problems = []
+    schemas = []
+    seen = {}
+    for index, payload in enumerate(databases):
+        try:
+            schema = models.MongoDBSchema.deserialize_schema(payload)
+        except ValueError as exc:
+            problems.append(_('item %(index)d: %(error)s')
+                            % {'index': index, 'error': exc})
+            continue
+        folded = models.fold_case(schema.name)
+        if folded in reserved:
+            problems.append(_('%r is reserved for the server') % schema.name)
+        elif seen.get(folded) == schema.name:
+            problems.append(_('%r is listed more than once') % schema.name)
+        elif folded in seen:
+            problems.append(_('%(name)r differs only in case from %(other)r '
+                              'in the same request')
+                            % {'name': schema.name, 'other': seen[folded]})
+        else:
+            seen[folded] = schema.name
+            schemas.append(schema)
+    _raise_problems(problems)
+    return schemas
+
+
+def _refuse_case_twins(schemas, existing):
+    existing_by_fold = {models.fold_case(name): name for name in existing}
+    problems = []
+    for schema in schemas:
+        if schema.name in existing:
+            continue
+        twin = existing_by_fold.get(models.fold_case(schema.name))
+        if twin is not None:
+            problems.append(_('%(name)r differs only in case from the '
+                              'existing database %(twin)r')
+                            % {'name': schema.name, 'twin': twin})
+    _raise_problems(problems)
+
+
+def _raise_problems(problems):
+    if not problems:
+        return
+    shown = problems[:_MAX_PROBLEMS_SHOWN]
+    if len(problems) > len(shown):
+        shown.append(_('and %d more') % (len(problems) - len(shown)))
+    raise exception.InvalidDatabaseRequest(problems='; '.join(shown))

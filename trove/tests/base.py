@@ -1,0 +1,53 @@
+"""Base test case: isolated configuration and captured logs."""
+
+import logging
+
+import fixtures
+from oslo_config import fixture as config_fixture
+import testtools
+
+from trove.common import cfg
+from trove.guestagent.datastore.experimental.mongodb import service
+
+
+class TestCase(testtools.TestCase):
+    """Every test gets its own configuration overrides and captured logs.
+
+    After each test, nothing it logged may contain one of the secrets it
+    registered with :meth:`add_secret`.
+    """
+
+    def setUp(self):
+        super(TestCase, self).setUp()
+        self.conf = self.useFixture(config_fixture.Config(cfg.CONF))
+        self.logs = self.useFixture(fixtures.FakeLogger(
+            level=logging.DEBUG,
+            format='%(levelname)s %(name)s %(message)s'))
+        # pymongo's DEBUG records drown a failing test's own log lines; the
+        # test that checks them for secrets turns them back on.
+        pymongo_logger = logging.getLogger('pymongo')
+        self.addCleanup(pymongo_logger.setLevel, pymongo_logger.level)
+        pymongo_logger.setLevel(logging.INFO)
+        self._secrets = []
+        self.addCleanup(self._assert_no_secret_logged)
+        self.addCleanup(service.get_connection().close)
+
+    def add_secret(self, secret):
+        if secret:
+            self._secrets.append(secret)
+
+    def _assert_no_secret_logged(self):
+        output = self.logs.output
+        # assertNotIn would print the secret itself when it fails.
+        leaked = [index for index, secret in enumerate(self._secrets)
+                  if secret in output]
+        self.assertEqual([], leaked, 'secrets reached the captured logs')
+
+    def assert_logged(self, level, *fragments):
+        """Assert one log line at ``level`` holds every fragment."""
+        for line in self.logs.output.splitlines():
+            if line.startswith(level + ' ') and all(
+                    fragment in line for fragment in fragments):
+                return
+        self.fail('no %s log line with %r in:\n%s'
+                  % (level, fragments, self.logs.output))

@@ -1,0 +1,105 @@
+"""Functional tests: the plugin against a real MongoDB-protocol server."""
+
+import atexit
+import shutil
+
+import fixtures
+
+from trove.guestagent.datastore.experimental.mongodb import manager
+from trove.guestagent.datastore.experimental.mongodb import service
+from trove.tests import base
+from trove.tests import secantus
+
+# The os_admin roles of each test variant; None runs the server without
+# authentication.
+MODES = {
+    'spec': secantus.SPEC_ROLES,
+    'readwrite': secantus.READ_WRITE_ROLES,
+    'noauth': None,
+}
+
+_shared_servers = {}
+
+
+def _discard(server):
+    if not server.external:
+        server.kill()
+        shutil.rmtree(server.workdir, ignore_errors=True)
+
+
+def new_server(mode):
+    """A started server for ``mode``, or the external mongod when set."""
+    url = secantus.external_url()
+    if url:
+        return secantus.ExternalServer(url)
+    server = secantus.SecantusServer(roles=MODES[mode])
+    server.start()
+    return server
+
+
+def shared_server(mode):
+    """One server per mode and test process, reused by its tests."""
+    server = _shared_servers.get(mode)
+    if server is None or not server.running:
+        server = _shared_servers[mode] = new_server(mode)
+        atexit.register(_discard, server)
+    return server
+
+
+class PointAgentAt(fixtures.Fixture):
+    """Point the plugin at ``server`` and empty it of tenant data."""
+
+    def __init__(self, test, server):
+        super(PointAgentAt, self).__init__()
+        self.test = test
+        self.server = server
+
+    def _setUp(self):
+        self.test.conf.config(
+            group='mongodb', mongodb_host=self.server.host,
+            mongodb_port=self.server.port,
+            admin_credentials_file=self.server.credentials_file,
+            server_selection_timeout=2.0)
+        for secret in self.server.secret_values():
+            self.test.add_secret(secret)
+        self.drop_tenant_databases()
+
+    def drop_tenant_databases(self):
+        client = self.server.root_client()
+        try:
+            for name in client.list_database_names():
+                if name not in ('admin', 'local', 'config'):
+                    client.drop_database(name)
+        finally:
+            client.close()
+
+
+class FunctionalTestCase(base.TestCase):
+    """Runs against the shared server of its ``MODE``."""
+
+    MODE = 'spec'
+
+    def setUp(self):
+        super(FunctionalTestCase, self).setUp()
+        self.use_server(shared_server(self.MODE))
+
+    def use_server(self, server):
+        self.server = server
+        self.useFixture(PointAgentAt(self, server))
+        self.root = server.root_client()
+        self.addCleanup(self.root.close)
+        self.admin = service.MongoDBAdmin()
+        self.manager = manager.Manager()
+
+    def use_private_server(self):
+        """A server of this test's own, which it may stop and restart."""
+        if secantus.external_url():
+            self.skipTest('the external mongod cannot be restarted by tests')
+        server = new_server(self.MODE)
+        self.addCleanup(_discard, server)
+        self.use_server(server)
+        return server
+
+    def server_names(self):
+        """Database names as the server itself lists them."""
+        return set(self.root.list_database_names())

@@ -1,0 +1,250 @@
+"""A real MongoDB-protocol server (SecantusDB) run as a process of its own.
+
+The functional tests, the example and the benchmark start one with the
+users a Trove guest has: an ``os_admin`` holding the roles of the MongoDB
+users spec, whose credentials go to a JSON file readable by its owner only,
+and a ``root`` user the tests use to look at the server behind the agent's
+back. SecantusDB has no localhost exception, so users are created with auth
+off, and the server is then restarted with ``--auth``.
+
+Set ``TROVE_TEST_MONGODB_URL`` (``mongodb://user:password@host:port/``, a
+user with the root role) to run against a real mongod instead; the tests
+that must stop or restart the server skip there.
+"""
+
+import json
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from urllib import parse
+
+import pymongo
+from pymongo import errors as pymongo_errors
+
+EXTERNAL_URL_VARIABLE = 'TROVE_TEST_MONGODB_URL'
+
+# The roles of the MongoDB users spec for Trove's os_admin.
+SPEC_ROLES = ('userAdminAnyDatabase', 'dbAdminAnyDatabase', 'clusterAdmin')
+# What later deployments give os_admin.
+READ_WRITE_ROLES = SPEC_ROLES + ('readWriteAnyDatabase',)
+
+OS_ADMIN = 'os_admin'
+ROOT = 'trove_test_root'
+START_TIMEOUT = 30.0
+
+_RUN_SERVER = 'import sys; from secantus.cli import main; sys.exit(main())'
+
+
+class ServerStartError(RuntimeError):
+    pass
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(('127.0.0.1', 0))
+        return sock.getsockname()[1]
+
+
+def write_credentials(path, username, password):
+    """Write an os_admin credentials file readable by its owner only."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, 'w') as stream:
+        json.dump({'username': username, 'password': password}, stream)
+
+
+class SecantusServer(object):
+    """One SecantusDB server process on 127.0.0.1 with its own storage.
+
+    :param roles: the os_admin roles, or ``None`` to run without auth.
+    """
+
+    external = False
+    host = '127.0.0.1'
+
+    def __init__(self, roles=SPEC_ROLES, workdir=None):
+        self.roles = tuple(roles) if roles is not None else None
+        self.workdir = workdir or tempfile.mkdtemp(prefix='trove-secantus-')
+        self.storage = os.path.join(self.workdir, 'data')
+        self.log_path = os.path.join(self.workdir, 'server.log')
+        self.credentials_file = os.path.join(self.workdir, 'os_admin.json')
+        self.admin_password = secrets.token_urlsafe(18)
+        self.root_password = secrets.token_urlsafe(18)
+        self.port = free_port()
+        self._process = None
+        self._provisioned = False
+
+    @property
+    def auth(self):
+        return self.roles is not None
+
+    @property
+    def running(self):
+        return self._process is not None and self._process.poll() is None
+
+    def start(self):
+        if not self._provisioned:
+            self._provision()
+        self._launch(auth=self.auth)
+
+    def _provision(self):
+        self._launch(auth=False)
+        if self.auth:
+            client = self._client()
+            try:
+                client.admin.command(
+                    'createUser', OS_ADMIN, pwd=self.admin_password,
+                    roles=[{'role': role, 'db': 'admin'}
+                           for role in self.roles])
+                client.admin.command('createUser', ROOT,
+                                     pwd=self.root_password,
+                                     roles=[{'role': 'root', 'db': 'admin'}])
+            finally:
+                client.close()
+            write_credentials(self.credentials_file, OS_ADMIN,
+                              self.admin_password)
+            self.stop()
+        self._provisioned = True
+
+    def _launch(self, auth):
+        if self.running:
+            return
+        args = [sys.executable, '-c', _RUN_SERVER,
+                '--storage-path', self.storage, '--host', self.host,
+                '--port', str(self.port), '--cache-size', '64M',
+                '--standalone', '--log-level', 'WARNING']
+        if auth:
+            args.append('--auth')
+        with open(self.log_path, 'ab') as log:
+            self._process = subprocess.Popen(
+                args, stdin=subprocess.DEVNULL, stdout=log,
+                stderr=subprocess.STDOUT, close_fds=True)
+        self._wait_until_ready()
+
+    def _wait_until_ready(self):
+        deadline = time.monotonic() + START_TIMEOUT
+        client = pymongo.MongoClient(self.host, self.port,
+                                     directConnection=True,
+                                     serverSelectionTimeoutMS=250)
+        try:
+            while True:
+                if self._process.poll() is not None:
+                    raise ServerStartError(
+                        'SecantusDB exited with status %s:\n%s'
+                        % (self._process.returncode, self.log_tail()))
+                try:
+                    client.admin.command('ping')
+                    return
+                except pymongo_errors.ConnectionFailure:
+                    if time.monotonic() > deadline:
+                        self.kill()
+                        raise ServerStartError(
+                            'SecantusDB did not answer on port %d within '
+                            '%.0f s:\n%s' % (self.port, START_TIMEOUT,
+                                             self.log_tail()))
+        finally:
+            client.close()
+
+    def log_tail(self, lines=20):
+        try:
+            with open(self.log_path, errors='replace') as log:
+                return ''.join(log.readlines()[-lines:])
+        except OSError:
+            return '(no server log)'
+
+    def stop(self):
+        """Shut the server down cleanly (SIGTERM) and wait for it."""
+        self._end(signal.SIGTERM)
+
+    def kill(self):
+        """Kill the server at once (SIGKILL), as a crash would."""
+        self._end(signal.SIGKILL)
+
+    def _end(self, signum):
+        if self._process is None:
+            return
+        if self._process.poll() is None:
+            self._process.send_signal(signum)
+            try:
+                self._process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self._process.kill()
+                self._process.wait()
+        self._process = None
+
+    def restart(self):
+        self.stop()
+        self.start()
+
+    def root_client(self, **kwargs):
+        """A client with every privilege, to inspect and prepare data."""
+        return self._client(**self._root_auth(), **kwargs)
+
+    def _root_auth(self):
+        if not self.auth:
+            return {}
+        return {'username': ROOT, 'password': self.root_password,
+                'authSource': 'admin'}
+
+    def _client(self, **kwargs):
+        kwargs.setdefault('serverSelectionTimeoutMS', 5000)
+        return pymongo.MongoClient(self.host, self.port,
+                                   directConnection=True, **kwargs)
+
+    def secret_values(self):
+        """The passwords that must never show in a log or an error."""
+        return [self.admin_password, self.root_password]
+
+
+class ExternalServer(SecantusServer):
+    """A mongod the tests are pointed at, reached as its root user."""
+
+    external = True
+
+    def __init__(self, url, workdir=None):
+        parsed = parse.urlsplit(url)
+        self.roles = SPEC_ROLES if parsed.username else None
+        self.workdir = workdir or tempfile.mkdtemp(prefix='trove-mongod-')
+        self.host = parsed.hostname or 'localhost'
+        self.port = parsed.port or 27017
+        self.credentials_file = os.path.join(self.workdir, 'os_admin.json')
+        self.admin_password = self.root_password = None
+        self._root_user = None
+        if parsed.username:
+            self._root_user = parse.unquote(parsed.username)
+            self.admin_password = self.root_password = parse.unquote(
+                parsed.password or '')
+            write_credentials(self.credentials_file, self._root_user,
+                              self.admin_password)
+
+    @property
+    def running(self):
+        return True
+
+    def start(self):
+        pass
+
+    def _root_auth(self):
+        if self._root_user is None:
+            return {}
+        return {'username': self._root_user, 'password': self.root_password,
+                'authSource': 'admin'}
+
+    def stop(self):
+        raise NotImplementedError('cannot stop an external mongod')
+
+    kill = restart = stop
+
+    def log_tail(self, lines=20):
+        return '(external server: no log)'
+
+    def secret_values(self):
+        return [self.admin_password] if self.admin_password else []
+
+
+def external_url():
+    return os.environ.get(EXTERNAL_URL_VARIABLE) or None
