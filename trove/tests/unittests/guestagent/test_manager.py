@@ -1,0 +1,39 @@
+from unittest import mock
+
+from trove.guestagent.datastore.experimental.mongodb import manager
+from trove.guestagent.datastore.experimental.mongodb import service
+from trove.tests import base
+
+
+class ManagerTest(base.TestCase):
+
+    def setUp(self):
+        super(ManagerTest, self).setUp()
+        self.admin = mock.Mock(spec=service.MongoDBAdmin)
+        self.manager = manager.Manager(admin=self.admin)
+
+    def test_create_delegates_and_logs_the_names(self):
+        batch = [{'_name': 'sales'}, {'_name': 'hr'}]
+        self.assertIsNone(self.manager.create_database(None, batch))
+        self.admin.create_database.assert_called_once_with(batch)
+        self.assert_logged('INFO', "Creating databases ['sales', 'hr']")
+
+    def test_list_delegates_and_returns_the_page(self):
+        self.admin.list_databases.return_value = ([{'_name': 'a'}], 'a')
+        self.assertEqual(([{'_name': 'a'}], 'a'),
+                         self.manager.list_databases(None, 1, 'x', True))
+        self.admin.list_databases.assert_called_once_with(1, 'x', True)
+
+    def test_delete_delegates_and_logs_the_name(self):
+        self.manager.delete_database(None, {'_name': 'sales'})
+        self.admin.delete_database.assert_called_once_with(
+            {'_name': 'sales'})
+        self.assert_logged('INFO', 'Deleting database sales')
+
+    def test_logging_survives_malformed_payloads(self):
+        self.manager.create_database(None, 'not-a-list')
+        self.manager.delete_database(None, None)
+        self.assert_logged('INFO', "Creating databases ['not-a-list']")
+
+    def test_admin_is_created_on_first_use(self):
+        self.assertIsInstance(manager.Manager().admin, service.MongoDBAdmin)
