@@ -13,6 +13,35 @@ from trove.common.i18n import _
 
 CONF = cfg.CONF
 
+# [DEFAULT] options of the guest agent process and of its callers. The
+# message bus options (transport_url, control_exchange, ...) belong to
+# oslo.messaging and the logging ones to oslo.log; the sample configuration
+# lists them too.
+agent_opts = [
+    cfg.StrOpt(
+        'guest_id',
+        help=_('ID of the Trove instance this guest agent serves; Trove '
+               'writes it to guest_info.conf on the instance. The agent '
+               'takes requests on the RPC topic guestagent.<guest_id> of '
+               'the control_exchange, and trove-guestagent refuses to '
+               'start without it.')),
+    cfg.IntOpt(
+        'agent_call_low_timeout', default=5, min=1,
+        help=_('Seconds a caller waits for the guest agent to answer a '
+               'quick call (rpc_ping, list_databases) before it gives up '
+               'with a timeout error. It has the name and meaning of '
+               'Trove\'s own option, so a caller configured like Trove\'s '
+               'taskmanager behaves like it.')),
+    cfg.IntOpt(
+        'graceful_shutdown_timeout', default=60, min=0,
+        help=_('Seconds trove-guestagent waits, after SIGTERM or SIGINT, '
+               'for the requests it has taken to finish. Requests not yet '
+               'taken stay queued on the message bus for the next start. '
+               'If the ones in flight outlast this, the agent exits with '
+               'status 1 and logs that their outcome is unknown; 0 waits '
+               'without limit.')),
+]
+
 mongodb_group = cfg.OptGroup(
     'mongodb', title=_('MongoDB options'),
     help=_('How the guest agent reaches and manages the local MongoDB '
@@ -55,10 +84,11 @@ mongodb_opts = [
                'that stops answering cannot hang the agent.')),
 ]
 
+CONF.register_opts(agent_opts)
 CONF.register_group(mongodb_group)
 CONF.register_opts(mongodb_opts, group=mongodb_group)
 
 
 def list_opts():
     """Option lists for oslo-config-generator (``trove.guestagent``)."""
-    return [(mongodb_group, mongodb_opts)]
+    return [(None, agent_opts), (mongodb_group, mongodb_opts)]

@@ -1,0 +1,149 @@
+"""trove-guestagent: the MongoDB guest agent, serving Trove's RPC requests.
+
+    trove-guestagent --config-file /etc/trove/trove-guestagent.conf
+
+It takes requests on topic ``guestagent.<guest_id>`` of the ``trove``
+exchange at ``[DEFAULT] transport_url`` and logs through oslo.log
+(``log_file``, ``debug``, ...). On SIGTERM or SIGINT it stops taking
+requests, lets the ones it has taken finish, and exits 0; the requests not
+taken stay queued for its next start.
+"""
+
+import signal
+import sys
+import threading
+
+from oslo_config import cfg as oslo_cfg
+from oslo_log import log as logging
+
+from trove.common import cfg
+from trove.common import log_filters
+from trove.common import rpc
+from trove.guestagent import agent as guest_agent
+from trove.guestagent.datastore.experimental.mongodb import manager
+from trove.guestagent.datastore.experimental.mongodb import service
+
+CONF = cfg.CONF
+LOG = logging.getLogger(__name__)
+
+PROG = 'trove-guestagent'
+
+# pymongo logs every command at DEBUG, which would drown the agent's own
+# lines when an operator sets debug = true. py-amqp warns at every stop
+# that it ignores the broker's cancel of the fanout consumer whose queue
+# oslo.messaging deletes then: expected, and no cause for alarm.
+_EXTRA_LOG_LEVELS = ['pymongo=WARN', 'kombu=WARN', 'amqp=ERROR']
+
+
+class StopRequest(object):
+    """Records SIGTERM and SIGINT for the main thread to act on.
+
+    The handler only sets an event: the main thread does the logging and
+    the shutdown, outside signal context.
+    """
+
+    SIGNALS = (signal.SIGTERM, signal.SIGINT)
+
+    def __init__(self):
+        self.event = threading.Event()
+        self.signal_name = None
+
+    def __call__(self, signum, frame):
+        if self.signal_name is None:
+            self.signal_name = signal.Signals(signum).name
+        self.event.set()
+
+    def install(self):
+        for signum in self.SIGNALS:
+            signal.signal(signum, self)
+
+    def requested(self):
+        return self.event.is_set()
+
+
+def _wait_for(event, stop):
+    """Wait until ``event`` or a stop request; True if ``event`` came."""
+    while not event.is_set():
+        if stop.event.wait(0.2):
+            return event.is_set()
+    return True
+
+
+def serve(agent, stop, shutdown_timeout):
+    """Serve until ``stop`` is requested; return the exit status.
+
+    The agent starts in a thread of its own: oslo.messaging retries an
+    unreachable message bus without end, and a stop signal must still end
+    the process then.
+    """
+    started = threading.Event()
+    failures = []
+
+    def start():
+        try:
+            agent.start()
+        except Exception as exc:
+            failures.append(exc)
+        finally:
+            started.set()
+
+    threading.Thread(target=start, name='guest-agent-start',
+                     daemon=True).start()
+    if not _wait_for(started, stop):
+        LOG.info('Received %s before the message bus was reached; no '
+                 'request was taken. Exiting.', stop.signal_name)
+        return 0
+    if failures:
+        LOG.error('The guest agent could not start: %s', failures[0])
+        return 1
+    while not stop.event.wait(1.0):
+        pass
+    LOG.info('Received %s: stopping.', stop.signal_name)
+    agent.stop()
+    return 0 if agent.wait(shutdown_timeout) else 1
+
+
+def parse_config(argv):
+    logging.register_options(CONF)
+    logging.set_defaults(default_log_levels=(
+        logging.get_default_log_levels() + _EXTRA_LOG_LEVELS))
+    CONF(argv, project='trove', prog=PROG)
+    logging.setup(CONF, 'trove')
+    log_filters.install()
+
+
+def _fail(message):
+    LOG.error('%s', message)
+    sys.stderr.write('%s: %s\n' % (PROG, message))
+
+
+def main(argv=None):
+    argv = sys.argv[1:] if argv is None else argv
+    stop = StopRequest()
+    stop.install()
+    try:
+        parse_config(argv)
+    except oslo_cfg.Error as exc:
+        sys.stderr.write('%s: %s\n' % (PROG, exc))
+        return 2
+    if not CONF.guest_id:
+        _fail('[DEFAULT] guest_id is not set: it names the instance, and '
+              'so the topic guestagent.<guest_id>, this agent serves.')
+        return 2
+    try:
+        agent = guest_agent.GuestAgent(manager.Manager(), CONF.guest_id)
+    except Exception as exc:
+        # A bad transport_url, or a driver that cannot load.
+        _fail('cannot set up the RPC server: %s' % exc)
+        return 1
+    status = serve(agent, stop, CONF.graceful_shutdown_timeout or None)
+    if status == 0:
+        service.get_connection().close()
+        rpc.cleanup()
+    LOG.info('Guest agent %(guest)s exits with status %(status)d.',
+             {'guest': CONF.guest_id, 'status': status})
+    return status
+
+
+if __name__ == '__main__':
+    sys.exit(main())

@@ -1,0 +1,37 @@
+"""Keep secrets that travel in RPC messages out of every log line.
+
+A request's context holds the caller's ``auth_token``, and Trove's
+``prepare`` carries a ``root_password``. The project never logs either,
+but oslo.messaging logs whole messages at its TRACE level, and an
+operator may turn that on; this filter masks them there too, with
+oslo.utils' rules for secret keys.
+"""
+
+import logging
+
+from oslo_utils import strutils
+
+
+class SecretMaskingFilter(logging.Filter):
+    """Masks the values of secret keys (token, password, ...) in a record."""
+
+    def filter(self, record):
+        message = record.getMessage()
+        masked = strutils.mask_password(message)
+        if masked != message:
+            record.msg = masked
+            record.args = ()
+        return True
+
+
+def install(logger=None):
+    """Add the filter to every handler of ``logger`` (the root logger).
+
+    A filter on a handler sees the records of every logger that reaches
+    it, which a filter on a logger does not.
+    """
+    logger = logger or logging.getLogger()
+    for handler in logger.handlers:
+        if not any(isinstance(existing, SecretMaskingFilter)
+                   for existing in handler.filters):
+            handler.addFilter(SecretMaskingFilter())

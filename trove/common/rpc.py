@@ -1,0 +1,161 @@
+"""oslo.messaging plumbing shared by the guest agent and its callers.
+
+Trove's services reach a guest agent on the ``trove`` exchange
+(``[DEFAULT] control_exchange``), topic ``guestagent.<guest_id>``, RPC API
+version 1.0, with the request context serialized as a dict. Everything
+here is built on the global ``oslo_config.cfg.CONF``: oslo.messaging
+registers some of its options (tracing) there only.
+"""
+
+import socket
+import threading
+
+import oslo_messaging as messaging
+
+from trove.common import cfg
+from trove.common import context as trove_context
+from trove.common import exception
+
+CONF = cfg.CONF
+
+EXCHANGE = 'trove'
+RPC_API_VERSION = '1.0'
+TOPIC_PREFIX = 'guestagent'
+
+# Callers re-raise the project's own errors from these modules with their
+# class and message, instead of a generic RemoteError.
+ALLOWED_EXMODS = ['trove.common.exception']
+
+# Schemes whose hosts are AMQP brokers reached over TCP.
+_AMQP_SCHEMES = ('rabbit', 'amqp', 'kombu')
+
+_lock = threading.Lock()
+_transport = None
+
+
+def set_defaults():
+    """Trove's defaults for oslo.messaging's options.
+
+    Also the ``oslo.config.opts.defaults`` hook, so that the sample
+    configuration shows them.
+    """
+    messaging.set_transport_defaults(control_exchange=EXCHANGE)
+
+
+# Before any transport exists, and whoever imports this first: a caller
+# that only imports the client API must still talk on Trove's exchange.
+set_defaults()
+
+
+def topic(guest_id):
+    """The RPC topic of one guest agent, as Trove routes to it."""
+    return '%s.%s' % (TOPIC_PREFIX, guest_id)
+
+
+def get_transport():
+    """The process's RPC transport, built from ``[DEFAULT] transport_url``.
+
+    One transport per process, as oslo.messaging recommends: it holds the
+    connection pool. The agent and a caller in the same process share it,
+    which is also what lets them talk over the in-process ``fake://``
+    driver.
+    """
+    global _transport
+    with _lock:
+        if _transport is None:
+            _transport = messaging.get_rpc_transport(
+                CONF, allowed_remote_exmods=ALLOWED_EXMODS)
+        return _transport
+
+
+def cleanup():
+    """Close the process's transport (at exit, or between tests)."""
+    global _transport
+    with _lock:
+        if _transport is not None:
+            _transport.cleanup()
+            _transport = None
+
+
+class RequestContextSerializer(messaging.Serializer):
+    """Sends a request context as a dict and rebuilds it on arrival.
+
+    Entities (arguments and results) go through ``base``, Trove's JSON
+    payload serializer by default.
+    """
+
+    def __init__(self, base=None):
+        self._base = base or messaging.JsonPayloadSerializer()
+
+    def serialize_entity(self, ctxt, entity):
+        return self._base.serialize_entity(ctxt, entity)
+
+    def deserialize_entity(self, ctxt, entity):
+        return self._base.deserialize_entity(ctxt, entity)
+
+    def serialize_context(self, ctxt):
+        return ctxt.to_dict() if ctxt is not None else {}
+
+    def deserialize_context(self, ctxt):
+        return trove_context.from_dict(ctxt)
+
+
+def get_client(target, timeout=None, retry=None):
+    """An RPC client on the process's transport, for Trove's payloads."""
+    return messaging.get_rpc_client(
+        get_transport(), target, timeout=timeout, retry=retry,
+        serializer=RequestContextSerializer())
+
+
+def get_server(target, endpoints):
+    """An RPC server on the process's transport.
+
+    oslo.messaging picks the threading executor, as the process uses no
+    eventlet; naming it is deprecated. Methods whose name starts with an
+    underscore are never dispatched.
+    """
+    return messaging.get_rpc_server(
+        get_transport(), target, endpoints,
+        serializer=RequestContextSerializer(),
+        access_policy=messaging.DefaultRPCAccessPolicy)
+
+
+def _parsed_url():
+    return messaging.TransportURL.parse(CONF, CONF.transport_url)
+
+
+def describe_transport():
+    """The transport URL without credentials, fit for a message or log."""
+    url = _parsed_url()
+    hosts = ','.join('%s:%s' % (host.hostname, host.port)
+                     for host in url.hosts)
+    return '%s://%s/%s' % (url.transport, hosts, url.virtual_host or '')
+
+
+def check_broker(timeout):
+    """Fail fast when no broker of ``transport_url`` accepts a connection.
+
+    oslo.messaging retries an unreachable broker without end when it sets
+    up the reply queue of a call, which would hang an operator's command;
+    a TCP connection attempt to each broker tells within ``timeout``
+    seconds. Transports other than AMQP are not checked.
+
+    :raises MessagingUnavailable: naming the brokers and why they refused.
+    """
+    # Registers the transport options before the URL is read.
+    get_transport()
+    url = _parsed_url()
+    if url.transport not in _AMQP_SCHEMES:
+        return
+    addresses = [(host.hostname or 'localhost', host.port or 5672)
+                 for host in url.hosts] or [('localhost', 5672)]
+    reasons = []
+    for address in addresses:
+        try:
+            socket.create_connection(address, timeout=timeout).close()
+            return
+        except OSError as exc:
+            reasons.append(exc.strerror or str(exc) or type(exc).__name__)
+    raise exception.MessagingUnavailable(
+        address=', '.join('%s:%s' % address for address in addresses),
+        reason='; '.join(reasons))

@@ -1,0 +1,73 @@
+"""The guest agent's RPC server: takes Trove's requests for one guest."""
+
+import threading
+
+from oslo_log import log as logging
+import oslo_messaging as messaging
+
+from trove.common import rpc
+from trove.guestagent import endpoint
+
+LOG = logging.getLogger(__name__)
+
+
+class GuestAgent(object):
+    """Serves ``manager`` on topic ``guestagent.<guest_id>``.
+
+    :meth:`stop` stops taking requests; the ones not yet taken stay queued
+    on the message bus. :meth:`wait` lets the ones taken finish.
+    """
+
+    def __init__(self, manager, guest_id):
+        self.guest_id = guest_id
+        self.endpoint = endpoint.ManagerEndpoint(manager)
+        # Trove's own agent also names itself after the guest, so a
+        # caller may address it as a server of the topic too.
+        self.target = messaging.Target(topic=rpc.topic(guest_id),
+                                       server=guest_id,
+                                       version=rpc.RPC_API_VERSION)
+        self._server = rpc.get_server(self.target, [self.endpoint])
+
+    @property
+    def executor(self):
+        return self._server.executor_type
+
+    def start(self):
+        self._server.start()
+        LOG.info('Guest agent %(guest)s is taking requests on topic '
+                 '%(topic)s of exchange %(exchange)s at %(transport)s (RPC '
+                 'API %(version)s, %(executor)s executor).',
+                 {'guest': self.guest_id, 'topic': self.target.topic,
+                  'exchange': rpc.CONF.control_exchange,
+                  'transport': rpc.describe_transport(),
+                  'version': self.target.version,
+                  'executor': self.executor})
+
+    def stop(self):
+        """Stop taking requests."""
+        self._server.stop()
+        LOG.info('Guest agent %(guest)s stopped taking requests; '
+                 '%(count)d in flight.',
+                 {'guest': self.guest_id, 'count': self.endpoint.in_flight})
+
+    def wait(self, timeout=None):
+        """Wait until the requests taken have finished.
+
+        :param timeout: seconds, or ``None`` to wait without limit.
+        :returns: ``True`` when they all finished in time.
+        """
+        # RPCServer.wait() has no timeout of its own.
+        waiter = threading.Thread(target=self._server.wait,
+                                  name='guest-agent-wait', daemon=True)
+        waiter.start()
+        waiter.join(timeout)
+        if waiter.is_alive():
+            LOG.error('Guest agent %(guest)s: %(count)d requests still ran '
+                      '%(timeout)s s after it stopped taking requests; '
+                      'exiting without them, their outcome is unknown.',
+                      {'guest': self.guest_id, 'timeout': timeout,
+                       'count': self.endpoint.in_flight})
+            return False
+        LOG.info('Guest agent %s finished every request it had taken.',
+                 self.guest_id)
+        return True

@@ -1,0 +1,143 @@
+"""The caller side of the guest agent's RPC API, as Trove's taskmanager has it.
+
+It sends exactly what Trove sends: on the ``trove`` exchange, topic
+``guestagent.<guest_id>``, version 1.0, the request context as a dict;
+``create_database``, ``delete_database`` and ``prepare`` as casts, and
+``list_databases`` and ``rpc_ping`` as calls that wait at most
+``[DEFAULT] agent_call_low_timeout`` seconds.
+
+A cast returns once the message is on the bus: whether it succeeded shows
+only in the agent's log (and, for databases, in the next list). A call
+raises the agent's own error (``MongoDBConnectionError``,
+``InvalidDatabaseRequest``, ``DatastoreOperationNotSupported``, ...) with
+its message, ``GuestTimeout`` when the agent does not answer in time, and
+``GuestError`` for any other failure on the agent's side.
+"""
+
+from oslo_log import log as logging
+import oslo_messaging as messaging
+
+from trove.common import cfg
+from trove.common import context as trove_context
+from trove.common import exception
+from trove.common import rpc
+
+CONF = cfg.CONF
+LOG = logging.getLogger(__name__)
+
+_REMOTE_SUFFIX = '_Remote'
+
+
+def _as_raised(error):
+    """The agent's error as the agent raised it.
+
+    oslo.messaging rebuilds it as a subclass whose ``str()`` appends the
+    agent's traceback; callers show the message, so they get the original
+    class back, with its message alone.
+    """
+    cls = type(error)
+    if cls.__name__.endswith(_REMOTE_SUFFIX):
+        cls = cls.__mro__[1]
+    return cls(error.message, **error.kwargs)
+
+
+class API(object):
+    """Sends Trove's guest API requests to the agent of one instance.
+
+    :param context: the request context to send, or ``None`` for an
+        operator's admin context.
+    :param guest_id: the instance's ID, the agent's ``[DEFAULT] guest_id``.
+    :param retry: how often to retry an unreachable message bus: ``None``
+        retries without end, as Trove does; an operator's command passes a
+        small number.
+    """
+
+    API_BASE_VERSION = rpc.RPC_API_VERSION
+
+    def __init__(self, context, guest_id, retry=None):
+        self.context = (context if context is not None
+                        else trove_context.admin_context())
+        self.id = guest_id
+        self.target = messaging.Target(topic=rpc.topic(guest_id),
+                                       version=self.API_BASE_VERSION)
+        self.client = rpc.get_client(self.target, retry=retry)
+
+    @property
+    def agent_low_timeout(self):
+        return CONF.agent_call_low_timeout
+
+    def _call(self, method_name, timeout_sec, **kwargs):
+        LOG.debug('Calling %(method)s on guest %(guest)s.',
+                  {'method': method_name, 'guest': self.id})
+        cctxt = self.client.prepare(version=self.API_BASE_VERSION,
+                                    timeout=timeout_sec)
+        try:
+            return cctxt.call(self.context, method_name, **kwargs)
+        except exception.TroveError as exc:
+            LOG.debug('Guest %(guest)s failed %(method)s: %(error)s',
+                      {'guest': self.id, 'method': method_name,
+                       'error': exc})
+            raise _as_raised(exc) from None
+        except messaging.MessagingTimeout as exc:
+            raise exception.GuestTimeout(
+                guest_id=self.id, method=method_name, timeout=timeout_sec,
+                topic=self.target.topic,
+                exchange=CONF.control_exchange) from exc
+        except messaging.RemoteError as exc:
+            raise exception.GuestError(
+                guest_id=self.id, method=method_name,
+                reason='%s: %s' % (exc.exc_type, exc.value)) from exc
+
+    def _cast(self, method_name, **kwargs):
+        LOG.debug('Casting %(method)s to guest %(guest)s.',
+                  {'method': method_name, 'guest': self.id})
+        cctxt = self.client.prepare(version=self.API_BASE_VERSION)
+        cctxt.cast(self.context, method_name, **kwargs)
+
+    def _create_guest_queue(self):
+        """Declare the agent's queue, so that a cast before it starts waits.
+
+        As Trove does before ``prepare``: start and stop a server on the
+        agent's target. Nothing is served: the queue stays, with what is
+        sent to it, for the agent.
+        """
+        target = messaging.Target(topic=self.target.topic, server=self.id,
+                                  version=self.API_BASE_VERSION)
+        server = rpc.get_server(target, [])
+        server.start()
+        try:
+            server.stop()
+        finally:
+            server.wait()
+
+    def rpc_ping(self):
+        return self._call('rpc_ping', self.agent_low_timeout)
+
+    def create_database(self, databases):
+        """Cast: create each database of ``databases`` (payload dicts)."""
+        self._cast('create_database', databases=databases)
+
+    def list_databases(self, limit=None, marker=None, include_marker=False):
+        """Call: ``(payloads, next_marker)``, one page of the databases."""
+        return self._call('list_databases', self.agent_low_timeout,
+                          limit=limit, marker=marker,
+                          include_marker=include_marker)
+
+    def delete_database(self, database):
+        """Cast: delete the database of payload ``database``."""
+        self._cast('delete_database', database=database)
+
+    def prepare(self, memory_mb, packages, databases, users,
+                device_path='/dev/vdb', mount_point='/mnt/volume',
+                backup_info=None, config_contents=None, root_password=None,
+                overrides=None, cluster_config=None, snapshot=None,
+                modules=None, ds_version=None):
+        """Cast: prepare a new instance, with Trove's arguments."""
+        self._create_guest_queue()
+        self._cast('prepare', packages=packages.split(),
+                   databases=databases, memory_mb=memory_mb, users=users,
+                   device_path=device_path, mount_point=mount_point,
+                   backup_info=backup_info, config_contents=config_contents,
+                   root_password=root_password, overrides=overrides,
+                   cluster_config=cluster_config, snapshot=snapshot,
+                   modules=modules, ds_version=ds_version)

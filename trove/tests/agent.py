@@ -1,0 +1,213 @@
+"""trove-guestagent run as a process of its own, on the machine's RabbitMQ.
+
+The end-to-end tests and the main job start one against a SecantusDB
+server (:mod:`trove.tests.secantus`) with the configuration a Trove guest
+would have, and drive it over the message bus through the caller API and
+the ``trove-mongodb`` command.
+
+Set ``TROVE_TEST_TRANSPORT_URL`` to use another broker than RabbitMQ at
+``rabbit://guest:guest@127.0.0.1:5672/``.
+"""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from urllib import parse
+import uuid
+
+import kombu
+
+DEFAULT_TRANSPORT_URL = 'rabbit://guest:guest@127.0.0.1:5672/'
+TRANSPORT_URL_VARIABLE = 'TROVE_TEST_TRANSPORT_URL'
+
+# What the agent logs once it takes requests.
+READY_MARK = 'is taking requests on topic'
+START_TIMEOUT = 30.0
+STOP_TIMEOUT = 60.0
+CLI_TIMEOUT = 90.0
+
+
+class AgentError(RuntimeError):
+    pass
+
+
+def transport_url():
+    return os.environ.get(TRANSPORT_URL_VARIABLE) or DEFAULT_TRANSPORT_URL
+
+
+def broker_address(url):
+    parsed = parse.urlsplit(url)
+    return parsed.hostname or 'localhost', parsed.port or 5672
+
+
+def describe(url):
+    """``url`` without its credentials."""
+    host, port = broker_address(url)
+    return '%s://%s:%s/' % (parse.urlsplit(url).scheme, host, port)
+
+
+def broker_reachable(url, timeout=2.0):
+    try:
+        socket.create_connection(broker_address(url), timeout=timeout).close()
+        return True
+    except OSError:
+        return False
+
+
+def require_broker(url):
+    """Fail, never skip, when the broker is down: the tests need it."""
+    if not broker_reachable(url):
+        raise AgentError(
+            'No message broker answers at %s. Start RabbitMQ with '
+            '"rabbitmq-server -detached" (.ci/run does), or point %s at '
+            'one.' % (describe(url), TRANSPORT_URL_VARIABLE))
+
+
+def delete_queues(url, guest_id):
+    """Remove the agent's queues from the broker, with what they hold.
+
+    RabbitMQ keeps a topic queue after its consumer leaves, so that casts
+    wait for the agent's next start; a test's guest never starts again.
+    """
+    parsed = parse.urlsplit(url)
+    if parsed.scheme not in ('rabbit', 'amqp'):
+        return
+    topic = 'guestagent.%s' % guest_id
+    with kombu.Connection(parsed._replace(scheme='amqp').geturl(),
+                          connect_timeout=5) as connection:
+        channel = connection.channel()
+        for queue in (topic, '%s.%s' % (topic, guest_id)):
+            channel.queue_delete(queue)
+
+
+class AgentProcess(object):
+    """One trove-guestagent process for ``server``.
+
+    :param options: more ``[DEFAULT]`` settings for its configuration.
+    """
+
+    def __init__(self, server, url, guest_id=None, workdir=None,
+                 options=None):
+        self.server = server
+        self.url = url
+        self.guest_id = guest_id or str(uuid.uuid4())
+        self.workdir = workdir or tempfile.mkdtemp(prefix='trove-agent-')
+        self.config_file = os.path.join(self.workdir, 'trove-guestagent.conf')
+        self.log_file = os.path.join(self.workdir, 'guestagent.log')
+        self.output_file = os.path.join(self.workdir, 'guestagent.out')
+        self.options = dict(options or {})
+        self._process = None
+        self.write_config()
+
+    def write_config(self):
+        default = {'transport_url': self.url, 'guest_id': self.guest_id,
+                   'log_file': self.log_file, 'debug': 'true'}
+        default.update(self.options)
+        mongodb = {'mongodb_host': self.server.host,
+                   'mongodb_port': self.server.port,
+                   'admin_credentials_file': self.server.credentials_file,
+                   'server_selection_timeout': '2.0'}
+        with open(self.config_file, 'w') as stream:
+            for section, values in (('DEFAULT', default),
+                                    ('mongodb', mongodb)):
+                stream.write('[%s]\n' % section)
+                for key, value in sorted(values.items()):
+                    stream.write('%s = %s\n' % (key, value))
+
+    @property
+    def running(self):
+        return self._process is not None and self._process.poll() is None
+
+    @property
+    def pid(self):
+        return self._process.pid
+
+    def log(self):
+        try:
+            with open(self.log_file, errors='replace') as stream:
+                return stream.read()
+        except FileNotFoundError:
+            return ''
+
+    def output(self):
+        try:
+            with open(self.output_file, errors='replace') as stream:
+                return stream.read()
+        except FileNotFoundError:
+            return ''
+
+    def start(self, timeout=START_TIMEOUT):
+        """Start the agent and wait until it takes requests."""
+        ready_before = self.log().count(READY_MARK)
+        with open(self.output_file, 'ab') as output:
+            self._process = subprocess.Popen(
+                [sys.executable, '-m', 'trove.cmd.guest',
+                 '--config-file', self.config_file],
+                stdin=subprocess.DEVNULL, stdout=output,
+                stderr=subprocess.STDOUT, close_fds=True)
+        deadline = time.monotonic() + timeout
+        while self.log().count(READY_MARK) <= ready_before:
+            if self._process.poll() is not None:
+                raise AgentError(
+                    'trove-guestagent exited with status %s:\n%s\n%s'
+                    % (self._process.returncode, self.output(),
+                       self.log()[-3000:]))
+            if time.monotonic() > deadline:
+                self.kill()
+                raise AgentError('trove-guestagent did not take requests '
+                                 'within %.0f s:\n%s'
+                                 % (timeout, self.log()[-3000:]))
+            time.sleep(0.05)
+
+    def signal(self, signum=signal.SIGTERM):
+        self._process.send_signal(signum)
+
+    def wait(self, timeout=STOP_TIMEOUT):
+        """Wait for the agent to exit; return its status."""
+        try:
+            return self._process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.kill()
+            raise AgentError('trove-guestagent did not exit within %.0f s '
+                             'of its stop signal' % timeout)
+
+    def stop(self, timeout=STOP_TIMEOUT):
+        """SIGTERM, as an init system stops it; return its exit status."""
+        if not self.running:
+            return self._process.returncode if self._process else None
+        self.signal(signal.SIGTERM)
+        return self.wait(timeout)
+
+    def kill(self):
+        if self.running:
+            self._process.kill()
+            self._process.wait()
+
+    def cli(self, *args, timeout=CLI_TIMEOUT):
+        """Run ``trove-mongodb`` with this agent's configuration."""
+        return subprocess.run(
+            [sys.executable, '-m', 'trove.cmd.mongodb',
+             '--config-file', self.config_file] + list(args),
+            stdin=subprocess.DEVNULL, capture_output=True, text=True,
+            timeout=timeout)
+
+    def wait_for_log(self, *fragments, since=0, timeout=30.0):
+        """Wait until one log line holds every fragment; return the line.
+
+        :param since: where in the log to start looking, as a length of
+            :meth:`log` taken before.
+        """
+        deadline = time.monotonic() + timeout
+        while True:
+            for line in self.log()[since:].splitlines():
+                if all(fragment in line for fragment in fragments):
+                    return line
+            if time.monotonic() > deadline:
+                raise AgentError('no agent log line with %r within %.0f s:'
+                                 '\n%s' % (fragments, timeout,
+                                           self.log()[-3000:]))
+            time.sleep(0.05)

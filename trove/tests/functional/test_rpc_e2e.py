@@ -1,0 +1,417 @@
+"""End to end: trove-guestagent as its own process, over the real RabbitMQ.
+
+Each test class starts a SecantusDB server with auth and Trove's os_admin,
+and a trove-guestagent process for it with a guest id of its own; the
+tests drive the agent through the caller API, through a client written
+only from Trove's guest API conventions, and through ``trove-mongodb``.
+
+Without a reachable broker these tests fail: they never skip.
+"""
+
+import ast
+import json
+import re
+import shutil
+import signal
+import tempfile
+import time
+
+from oslo_context import context
+import oslo_messaging as messaging
+
+from trove.common import cfg
+from trove.common import exception
+from trove.guestagent import api
+from trove.guestagent.db import models
+from trove.tests import agent as agent_process
+from trove.tests import base
+from trove.tests import messaging as test_messaging
+from trove.tests import secantus
+
+CONF = cfg.CONF
+
+AUTH_TOKEN = 'gAAAAABtrove-e2e-token-5f0c1d'
+ROOT_PASSWORD = 'prepare-root-password-9b2e'
+POLL_TIMEOUT = 30.0
+SERVER_DATABASES = ('admin', 'local', 'config')
+
+
+def payload(name):
+    return models.MongoDBSchema(name).serialize()
+
+
+def trove_context():
+    """A request context as Trove's API sends one."""
+    return context.RequestContext(
+        auth_token=AUTH_TOKEN, user_id='alice', project_id='tenant-1',
+        request_id='req-e2e-0001', roles=['member'], overwrite=False)
+
+
+class TroveContextSerializer(messaging.Serializer):
+    """Trove's own context serializer, rewritten from its conventions.
+
+    TroveContext.to_dict() adds keys of Trove's to oslo.context's.
+    """
+
+    def __init__(self):
+        self._base = messaging.JsonPayloadSerializer()
+
+    def serialize_entity(self, ctxt, entity):
+        return self._base.serialize_entity(ctxt, entity)
+
+    def deserialize_entity(self, ctxt, entity):
+        return self._base.deserialize_entity(ctxt, entity)
+
+    def serialize_context(self, ctxt):
+        values = ctxt.to_dict()
+        values.update({'limit': None, 'marker': None,
+                       'service_catalog': [{'type': 'database'}],
+                       'notification': {'server_type': 'api'}})
+        return values
+
+    def deserialize_context(self, ctxt):
+        return ctxt
+
+
+class AgentTestCase(base.TestCase):
+    """One server and one trove-guestagent process per test class."""
+
+    AGENT_OPTIONS = {}
+
+    @classmethod
+    def setUpClass(cls):
+        super(AgentTestCase, cls).setUpClass()
+        cls.transport_url = agent_process.transport_url()
+        agent_process.require_broker(cls.transport_url)
+        cls.workdir = tempfile.mkdtemp(prefix='trove-e2e-')
+        cls.server = secantus.SecantusServer(roles=secantus.SPEC_ROLES,
+                                             workdir=cls.workdir)
+        cls.agent = agent_process.AgentProcess(
+            cls.server, cls.transport_url, workdir=cls.workdir,
+            options=cls.AGENT_OPTIONS)
+        try:
+            cls.server.start()
+            cls.agent.start()
+        except Exception:
+            cls._discard()
+            raise
+
+    @classmethod
+    def tearDownClass(cls):
+        cls._discard()
+        super(AgentTestCase, cls).tearDownClass()
+
+    @classmethod
+    def _discard(cls):
+        try:
+            # A clean stop also removes the agent's fanout queue.
+            try:
+                cls.agent.stop()
+            finally:
+                cls.agent.kill()
+                cls.server.kill()
+            agent_process.delete_queues(cls.transport_url,
+                                        cls.agent.guest_id)
+        finally:
+            shutil.rmtree(cls.workdir, ignore_errors=True)
+
+    def setUp(self):
+        super(AgentTestCase, self).setUp()
+        self.useFixture(test_messaging.Transport(self.transport_url))
+        for secret in self.server.secret_values() + [AUTH_TOKEN,
+                                                     ROOT_PASSWORD]:
+            self.add_secret(secret)
+        self.addCleanup(self._assert_no_secret_in_agent_log)
+        self.root = self.server.root_client()
+        self.addCleanup(self.root.close)
+        self.drop_tenant_databases()
+        self.guest_id = self.agent.guest_id
+        self.api = api.API(trove_context(), self.guest_id)
+        self.log_mark = len(self.agent.log())
+
+    def wait_for_log(self, *fragments):
+        """The agent's log line, written by this test, with ``fragments``."""
+        return self.agent.wait_for_log(*fragments, since=self.log_mark)
+
+    def _assert_no_secret_in_agent_log(self):
+        text = self.agent.log() + self.agent.output()
+        leaked = [index for index, secret in enumerate(self._secrets)
+                  if secret in text]
+        self.assertEqual([], leaked, 'secrets reached the agent log')
+
+    def drop_tenant_databases(self):
+        if self.server.running:
+            for name in self.server_names():
+                self.root.drop_database(name)
+
+    def server_names(self):
+        return set(self.root.list_database_names()) - set(SERVER_DATABASES)
+
+    def wait_until(self, predicate, what, timeout=POLL_TIMEOUT):
+        deadline = time.monotonic() + timeout
+        while not predicate():
+            if time.monotonic() > deadline:
+                self.fail('%s did not happen within %.0f s; agent log:\n%s'
+                          % (what, timeout, self.agent.log()[-4000:]))
+            time.sleep(0.05)
+
+    def listed_names(self):
+        schemas, next_marker = self.api.list_databases()
+        self.assertIsNone(next_marker)
+        return [schema['_name'] for schema in schemas]
+
+    def assert_one_error_line(self, completed, *fragments):
+        self.assertEqual(1, completed.returncode, completed.stderr)
+        self.assertEqual('', completed.stdout)
+        lines = completed.stderr.splitlines()
+        self.assertEqual(1, len(lines), completed.stderr)
+        self.assertTrue(lines[0].startswith('ERROR: '), lines[0])
+        for fragment in fragments:
+            self.assertIn(fragment, lines[0])
+
+
+class DatabaseCommandsOverRPCTest(AgentTestCase):
+
+    # The agent logs every message it receives and sends (oslo.messaging's
+    # TRACE level): the auth token must still not reach its log.
+    AGENT_OPTIONS = {'default_log_levels': ','.join([
+        'oslo_messaging=TRACE', 'oslo.messaging=TRACE', 'amqp=WARN',
+        'kombu=WARN', 'pymongo=WARN', 'stevedore=WARN'])}
+
+    def test_rpc_ping_answers_true(self):
+        self.assertIs(True, self.api.rpc_ping())
+
+    def test_create_list_delete_through_the_caller_api(self):
+        self.assertIsNone(self.api.create_database([payload('sales'),
+                                                    payload('hr')]))
+        self.wait_until(lambda: self.listed_names() == ['hr', 'sales'],
+                        'the created databases to be listed')
+        self.assertEqual({'hr', 'sales'}, self.server_names())
+
+        self.assertIsNone(self.api.delete_database(payload('hr')))
+        self.wait_until(lambda: self.listed_names() == ['sales'],
+                        'the deleted database to leave the list')
+        self.assertEqual({'sales'}, self.server_names())
+        self.wait_for_log('INFO', 'req-e2e-0001', 'Dropped database', 'hr')
+
+    def test_cli_create_list_delete(self):
+        created = self.agent.cli('database-create', self.guest_id, 'sales',
+                                 '--wait')
+        self.assertEqual(0, created.returncode, created.stderr)
+        self.assertEqual('Database sales is listed on instance %s.\n'
+                         % self.guest_id, created.stdout)
+        self.assertIn('sales', self.server_names())
+        created = self.agent.cli('database-create', self.guest_id, 'hr',
+                                 '--character_set', 'utf8',
+                                 '--collate', 'utf8_general_ci', '--wait')
+        self.assertEqual(0, created.returncode, created.stderr)
+
+        listed = self.agent.cli('database-list', self.guest_id)
+        self.assertEqual(0, listed.returncode, listed.stderr)
+        self.assertEqual('+-------+\n'
+                         '| Name  |\n'
+                         '+-------+\n'
+                         '| hr    |\n'
+                         '| sales |\n'
+                         '+-------+\n', listed.stdout)
+        self.assertEqual('', listed.stderr)
+
+        deleted = self.agent.cli('database-delete', self.guest_id, 'hr',
+                                 '--wait', '--format', 'json')
+        self.assertEqual(0, deleted.returncode, deleted.stderr)
+        self.assertEqual({'action': 'delete', 'instance': self.guest_id,
+                          'database': 'hr', 'status': 'done'},
+                         json.loads(deleted.stdout))
+        self.assertEqual({'sales'}, self.server_names())
+
+        listed = self.agent.cli('--format', 'json', 'database-list',
+                                self.guest_id)
+        self.assertEqual([{'name': 'sales'}], json.loads(listed.stdout))
+
+    def test_pagination_across_pages(self):
+        names = ['db%02d' % index for index in range(23)]
+        self.api.create_database([payload(name) for name in names])
+        self.wait_until(lambda: self.server_names() == set(names),
+                        'the 23 databases to be created')
+
+        seen, marker, pages = [], None, 0
+        while pages < 10:
+            page, marker = self.api.list_databases(limit=5, marker=marker)
+            seen.extend(schema['_name'] for schema in page)
+            pages += 1
+            if marker is None:
+                break
+            self.assertEqual(page[-1]['_name'], marker)
+        self.assertEqual((names, 5), (seen, pages))
+        page, marker = self.api.list_databases(limit=2, marker='db10',
+                                               include_marker=True)
+        self.assertEqual(([payload('db10'), payload('db11')], 'db11'),
+                         (page, marker))
+
+        listed = self.agent.cli('database-list', self.guest_id,
+                                '--page-size', '4', '--format', 'json')
+        self.assertEqual(0, listed.returncode, listed.stderr)
+        self.assertEqual([{'name': name} for name in names],
+                         json.loads(listed.stdout))
+        # The command followed next_marker: six calls of four.
+        for marker in ('None', "'db03'", "'db19'"):
+            self.wait_for_log(
+                'Listing databases (limit=4, marker=%s,' % marker)
+
+    def test_bad_name_in_a_cast_is_logged_and_nothing_created(self):
+        self.api.create_database([payload('good1'), {'_name': 'bad.name',
+                                                     '_character_set': None,
+                                                     '_collate': None}])
+        line = self.wait_for_log(
+            'ERROR', 'Request create_database for databases',
+            "'good1', 'bad.name'", 'contains', 'Nothing was changed')
+        self.assertIn('req-e2e-0001', line)
+        self.assertEqual(set(), self.server_names())
+        self.assertEqual([], self.listed_names())
+
+    def test_unsupported_operations_answer_not_supported(self):
+        for method, kwargs in (('create_user', {'users': []}),
+                               ('enable_root', {}),
+                               ('create_backup', {'backup_info': {}})):
+            error = self.assertRaises(
+                exception.DatastoreOperationNotSupported,
+                self.api._call, method, 5, **kwargs)
+            self.assertEqual('The %s operation is not supported by the '
+                             'mongodb guest agent.' % method, str(error))
+
+    def test_a_trove_conventions_caller_creates_lists_and_deletes(self):
+        # Only what Trove's guest API does: exchange, topic, version,
+        # payloads; no allowed_remote_exmods, as a caller unaware of this
+        # project's errors.
+        transport = messaging.get_rpc_transport(
+            CONF, url=self.transport_url)
+        self.addCleanup(transport.cleanup)
+        target = messaging.Target(exchange='trove',
+                                  topic='guestagent.%s' % self.guest_id,
+                                  version='1.0')
+        client = messaging.get_rpc_client(
+            transport, target, serializer=TroveContextSerializer())
+        ctxt = trove_context()
+
+        client.prepare(version='1.0').cast(
+            ctxt, 'create_database',
+            databases=[{'_name': 'orders', '_character_set': None,
+                        '_collate': None}])
+        self.wait_until(lambda: 'orders' in self.server_names(),
+                        'the database to be created')
+        answer = client.prepare(version='1.0', timeout=5).call(
+            ctxt, 'list_databases', limit=None, marker=None,
+            include_marker=False)
+        self.assertEqual([[{'_name': 'orders', '_character_set': None,
+                            '_collate': None}], None], list(answer))
+        self.assertIs(True, client.prepare(timeout=5).call(ctxt,
+                                                           'rpc_ping'))
+        client.prepare(version='1.0').cast(
+            ctxt, 'delete_database',
+            database={'_name': 'orders', '_character_set': None,
+                      '_collate': None})
+        self.wait_until(lambda: not self.server_names(),
+                        'the database to be deleted')
+
+        error = self.assertRaises(
+            messaging.RemoteError, client.prepare(timeout=5).call, ctxt,
+            'list_users', limit=None, marker=None, include_marker=False)
+        self.assertEqual('DatastoreOperationNotSupported', error.exc_type)
+        self.assertIn('The list_users operation is not supported by the '
+                      'mongodb guest agent.', error.value)
+
+    def test_prepare_creates_the_databases_of_the_new_instance(self):
+        self.api.prepare(
+            memory_mb=2048, packages='mongodb-server',
+            databases=[payload('sales'), payload('hr')],
+            users=[{'_name': 'app', '_password': ROOT_PASSWORD,
+                    '_databases': [payload('sales')]}],
+            config_contents='security:\n  authorization: enabled\n',
+            root_password=ROOT_PASSWORD, ds_version='7.0')
+        self.wait_until(lambda: self.server_names() == {'sales', 'hr'},
+                        'the databases of prepare to be created')
+        self.wait_for_log('INFO', 'prepare', 'skipped', 'enabling root',
+                          'creating users', 'mounting the data volume')
+        self.wait_for_log('WARNING', "users ['app'] were not created")
+
+    def test_list_against_a_stopped_mongodb_raises_the_clear_error(self):
+        self.server.stop()
+        self.addCleanup(self.server.start)
+
+        started = time.monotonic()
+        error = self.assertRaises(exception.MongoDBConnectionError,
+                                  self.api.list_databases)
+        self.assertLess(time.monotonic() - started,
+                        CONF.agent_call_low_timeout)
+        self.assertEqual(
+            'Cannot reach MongoDB at 127.0.0.1:%d within 2.0 s (127.0.0.1:%d:'
+            ' [Errno 111] Connection refused). Check that mongod is running '
+            'and that [mongodb] mongodb_host and mongodb_port point at it.'
+            % (self.server.port, self.server.port), str(error))
+
+        listed = self.agent.cli('database-list', self.guest_id)
+        self.assert_one_error_line(listed, 'Cannot reach MongoDB at '
+                                   '127.0.0.1:%d' % self.server.port)
+        self.wait_for_log('ERROR', 'Request list_databases failed: '
+                          'Cannot reach MongoDB')
+
+        self.server.start()
+        self.assertEqual([], self.listed_names())
+
+    def test_cli_reports_bad_input_and_an_unreachable_guest_in_one_line(self):
+        self.assert_one_error_line(
+            self.agent.cli('database-create', self.guest_id, 'a/b'),
+            "'a/b'", 'must not contain')
+        self.assert_one_error_line(
+            self.agent.cli('database-delete', self.guest_id, 'Admin'),
+            'reserved')
+        self.assert_one_error_line(
+            self.agent.cli('database-list', 'no-such-guest'),
+            'did not answer list_databases within 5 s',
+            'guestagent.no-such-guest')
+        self.assertEqual(set(), self.server_names())
+
+
+class ShutdownTest(AgentTestCase):
+    """SIGTERM while a batch runs: it finishes, and nothing else is taken."""
+
+    BATCH = ['batch%04d' % index for index in range(2000)]
+    LATE = ['late1', 'late2']
+
+    @staticmethod
+    def _reported_created(log):
+        reported = set()
+        for match in re.finditer(r'Created databases (\[.*?\])\.', log):
+            reported.update(ast.literal_eval(match.group(1)))
+        return reported
+
+    def test_sigterm_during_a_batch_finishes_it_and_exits_0(self):
+        self.api.create_database([payload(name) for name in self.BATCH])
+        self.wait_for_log('Creating databases', "'batch0000'")
+        self.agent.signal(signal.SIGTERM)
+        self.wait_for_log('stopped taking requests')
+        # Not taken: it arrives after the agent stopped taking requests.
+        # (oslo.messaging may still acknowledge it while it closes its
+        # connection, and then drops it: see README, "Stopping the agent".)
+        self.api.create_database([payload(name) for name in self.LATE])
+
+        self.assertEqual(0, self.agent.wait())
+        log = self.agent.log()[self.log_mark:]
+        self.assertNotIn('Traceback', log + self.agent.output())
+        self.assertLess(log.index('Received SIGTERM: stopping.'),
+                        log.index('Created databases'),
+                        'the batch was over before the signal came')
+        self.assertIn('finished every request it had taken', log)
+        # The batch in flight was finished; nothing is reported done that
+        # was not, and nothing else was done.
+        self.assertEqual(set(self.BATCH), self._reported_created(log))
+        self.assertEqual(set(self.BATCH), self.server_names())
+        self.agent.start()
+
+    def test_sigint_when_idle_exits_0(self):
+        if not self.agent.running:
+            self.agent.start()
+        self.agent.signal(signal.SIGINT)
+        self.assertEqual(0, self.agent.wait())
+        self.wait_for_log('Received SIGINT: stopping.')
+        self.agent.start()

@@ -1,0 +1,110 @@
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from unittest import mock
+
+import fixtures
+
+from trove.cmd import guest
+from trove.tests import agent as agent_process
+from trove.tests import base
+from trove.tests.unittests.common import test_rpc
+
+
+class ServeTest(base.TestCase):
+    """serve() with a stand-in agent: the exit status of each ending."""
+
+    def setUp(self):
+        super(ServeTest, self).setUp()
+        self.agent = mock.Mock()
+        self.stop = guest.StopRequest()
+
+    def test_a_stop_signal_stops_then_waits(self):
+        self.agent.wait.return_value = True
+        threading.Timer(0.1, self.stop, (signal.SIGTERM, None)).start()
+        self.assertEqual(0, guest.serve(self.agent, self.stop, 7))
+        self.assertEqual([mock.call.start(), mock.call.stop(),
+                          mock.call.wait(7)], self.agent.mock_calls)
+        self.assert_logged('INFO', 'Received SIGTERM: stopping.')
+
+    def test_requests_outlasting_the_timeout_exit_1(self):
+        self.agent.wait.return_value = False
+        self.stop(signal.SIGINT, None)
+        self.assertEqual(1, guest.serve(self.agent, self.stop, 1))
+
+    def test_a_failed_start_exits_1(self):
+        self.agent.start.side_effect = RuntimeError('bad driver')
+        self.assertEqual(1, guest.serve(self.agent, self.stop, 1))
+        self.assert_logged('ERROR', 'could not start: bad driver')
+
+    def test_a_stop_while_starting_exits_0_without_waiting(self):
+        started = threading.Event()
+        self.addCleanup(started.set)
+        self.agent.start.side_effect = lambda: started.wait(10)
+        threading.Timer(0.1, self.stop, (signal.SIGTERM, None)).start()
+        self.assertEqual(0, guest.serve(self.agent, self.stop, 1))
+        self.agent.stop.assert_not_called()
+        self.assert_logged('INFO', 'before the message bus was reached')
+
+
+class GuestAgentProcessTest(base.TestCase):
+    """trove-guestagent as a process, without a broker or MongoDB."""
+
+    def start(self, **default):
+        workdir = self.useFixture(fixtures.TempDir()).path
+        config = os.path.join(workdir, 'agent.conf')
+        self.log_file = os.path.join(workdir, 'agent.log')
+        with open(config, 'w') as stream:
+            stream.write('[DEFAULT]\nlog_file = %s\n' % self.log_file)
+            for key, value in default.items():
+                stream.write('%s = %s\n' % (key, value))
+        process = subprocess.Popen(
+            [sys.executable, '-m', 'trove.cmd.guest', '--config-file',
+             config], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE, text=True)
+        self.addCleanup(process.kill)
+        return process
+
+    def log(self):
+        try:
+            with open(self.log_file) as stream:
+                return stream.read()
+        except FileNotFoundError:
+            return ''
+
+    def wait_for_log(self, fragment, timeout=30):
+        deadline = time.monotonic() + timeout
+        while fragment not in self.log():
+            self.assertLess(time.monotonic(), deadline, self.log())
+            time.sleep(0.05)
+
+    def test_without_guest_id_it_refuses_to_start(self):
+        process = self.start(transport_url='fake://')
+        out, err = process.communicate(timeout=60)
+        self.assertEqual(2, process.returncode)
+        self.assertEqual(['trove-guestagent: [DEFAULT] guest_id is not set: '
+                          'it names the instance, and so the topic '
+                          'guestagent.<guest_id>, this agent serves.'],
+                         err.splitlines())
+
+    def test_sigterm_exits_0(self):
+        process = self.start(transport_url='fake://', guest_id='g1')
+        self.wait_for_log(agent_process.READY_MARK)
+        self.assertIn('topic guestagent.g1 of exchange trove', self.log())
+        process.send_signal(signal.SIGTERM)
+        out, err = process.communicate(timeout=60)
+        self.assertEqual((0, '', ''), (process.returncode, out, err))
+        self.assertIn('exits with status 0', self.log())
+
+    def test_sigint_while_the_broker_is_unreachable_exits_0(self):
+        url = 'rabbit://guest:guest@127.0.0.1:%d/' % test_rpc.closed_port()
+        process = self.start(transport_url=url, guest_id='g2')
+        self.wait_for_log('Connection failed')
+        process.send_signal(signal.SIGINT)
+        process.communicate(timeout=60)
+        self.assertEqual(0, process.returncode)
+        self.assertIn('Received SIGINT before the message bus was reached',
+                      self.log())

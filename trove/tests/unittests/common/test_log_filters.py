@@ -1,0 +1,38 @@
+import logging
+
+from trove.common import log_filters
+from trove.tests import base
+
+
+class SecretMaskingFilterTest(base.TestCase):
+
+    def setUp(self):
+        super(SecretMaskingFilterTest, self).setUp()
+        for handler in logging.getLogger().handlers:
+            handler.addFilter(log_filters.SecretMaskingFilter())
+            self.addCleanup(handler.removeFilter, handler.filters[-1])
+        self.add_secret('tok-123')
+        self.add_secret('pw-456')
+
+    def test_tokens_and_passwords_in_messages_are_masked(self):
+        # What oslo.messaging logs of a message at its TRACE level.
+        message = {'_context_auth_token': 'tok-123', 'method': 'prepare',
+                   'args': {'root_password': 'pw-456'}}
+        logging.getLogger('oslo_messaging').info('sending message %s',
+                                                 message)
+        # The secrets registered above are checked after the test.
+        self.assert_logged('INFO', "'_context_auth_token': '***'",
+                           "'method': 'prepare'", 'root_password')
+
+    def test_other_messages_pass_unchanged(self):
+        logging.getLogger('trove').info('Created databases %s.', ['a'])
+        self.assert_logged('INFO', "Created databases ['a'].")
+
+    def test_install_adds_the_filter_once(self):
+        logger = logging.getLogger('trove.tests.filter')
+        handler = logging.NullHandler()
+        logger.addHandler(handler)
+        self.addCleanup(logger.removeHandler, handler)
+        log_filters.install(logger)
+        log_filters.install(logger)
+        self.assertEqual(1, len(handler.filters))

@@ -1,0 +1,89 @@
+import socket
+
+from oslo_context import context
+
+from trove.common import cfg
+from trove.common import exception
+from trove.common import rpc
+from trove.tests import base
+from trove.tests import messaging as test_messaging
+
+
+def closed_port():
+    with socket.socket() as sock:
+        sock.bind(('127.0.0.1', 0))
+        return sock.getsockname()[1]
+
+
+class SerializerTest(base.TestCase):
+
+    def setUp(self):
+        super(SerializerTest, self).setUp()
+        self.serializer = rpc.RequestContextSerializer()
+
+    def test_context_travels_as_a_dict_and_comes_back(self):
+        sent = context.RequestContext(auth_token='tok', user_id='alice',
+                                      project_id='p1', request_id='req-1',
+                                      overwrite=False)
+        values = self.serializer.serialize_context(sent)
+        self.assertIsInstance(values, dict)
+        received = self.serializer.deserialize_context(values)
+        self.assertEqual(('tok', 'alice', 'p1', 'req-1'),
+                         (received.auth_token, received.user_id,
+                          received.project_id, received.request_id))
+
+    def test_trove_extra_keys_are_accepted(self):
+        values = context.RequestContext(request_id='req-2',
+                                        overwrite=False).to_dict()
+        values.update({'limit': 5, 'marker': 'm', 'notification': {},
+                       'service_catalog': [{'type': 'database'}]})
+        self.assertEqual('req-2', self.serializer.deserialize_context(
+            values).request_id)
+
+    def test_a_context_that_is_not_a_dict_is_replaced(self):
+        self.assertIsInstance(self.serializer.deserialize_context(None),
+                              context.RequestContext)
+        self.assert_logged('WARNING', 'Ignoring a request context of type '
+                                      'NoneType')
+
+    def test_no_context_serializes_empty(self):
+        self.assertEqual({}, self.serializer.serialize_context(None))
+
+    def test_entities_go_through_json(self):
+        self.assertEqual([['a'], None], self.serializer.serialize_entity(
+            None, (('a',), None)))
+
+
+class TransportTest(base.TestCase):
+
+    def test_trove_exchange_is_the_default(self):
+        self.useFixture(test_messaging.Transport('fake://'))
+        rpc.get_transport()
+        self.assertEqual('trove', cfg.CONF.control_exchange)
+
+    def test_topic_names_the_guest(self):
+        self.assertEqual('guestagent.abc', rpc.topic('abc'))
+
+    def test_one_transport_per_process(self):
+        self.useFixture(test_messaging.Transport('fake://'))
+        self.assertIs(rpc.get_transport(), rpc.get_transport())
+
+    def test_description_leaves_out_credentials(self):
+        self.useFixture(test_messaging.Transport(
+            'rabbit://guest:s3cret@127.0.0.1:5672/'))
+        self.add_secret('s3cret')
+        self.assertEqual('rabbit://127.0.0.1:5672/',
+                         rpc.describe_transport())
+
+    def test_unreachable_broker_is_named(self):
+        port = closed_port()
+        self.useFixture(test_messaging.Transport(
+            'rabbit://guest:s3cret@127.0.0.1:%d/' % port))
+        error = self.assertRaises(exception.MessagingUnavailable,
+                                  rpc.check_broker, 1.0)
+        self.assertIn('127.0.0.1:%d (Connection refused)' % port, str(error))
+        self.assertNotIn('s3cret', str(error))
+
+    def test_fake_transport_is_not_checked(self):
+        self.useFixture(test_messaging.Transport('fake://'))
+        self.assertIsNone(rpc.check_broker(0.1))

@@ -1,0 +1,186 @@
+"""The agent and the caller API over oslo.messaging's in-process driver."""
+
+import threading
+import time
+from unittest import mock
+
+from oslo_context import context
+import oslo_messaging as messaging
+
+from trove.common import exception
+from trove.guestagent import agent as guest_agent
+from trove.guestagent import api
+from trove.guestagent.datastore.experimental.mongodb import manager
+from trove.guestagent.datastore.experimental.mongodb import service
+from trove.tests import base
+from trove.tests import messaging as test_messaging
+
+TOKEN = 'tok-unit-0b7d'
+GUEST = 'guest-unit'
+
+
+class AgentOverRPCTest(base.TestCase):
+
+    def setUp(self):
+        super(AgentOverRPCTest, self).setUp()
+        self.useFixture(test_messaging.Transport('fake://'))
+        self.conf.config(agent_call_low_timeout=2)
+        self.add_secret(TOKEN)
+        self.admin = mock.Mock(spec=service.MongoDBAdmin)
+        self.admin.list_databases.return_value = ([{'_name': 'a'}], None)
+        self.agent = guest_agent.GuestAgent(
+            manager.Manager(admin=self.admin), GUEST)
+        self.agent.start()
+        self.addCleanup(self._stop_agent)
+        self.stopped = False
+        ctxt = context.RequestContext(auth_token=TOKEN, request_id='req-u1',
+                                      overwrite=False)
+        self.api = api.API(ctxt, GUEST)
+
+    def _stop_agent(self):
+        if not self.stopped:
+            self.agent.stop()
+            self.assertTrue(self.agent.wait(10))
+
+    def wait_for_call(self, mocked):
+        deadline = time.monotonic() + 10
+        while not mocked.called:
+            self.assertLess(time.monotonic(), deadline, 'never called')
+            time.sleep(0.01)
+
+    def test_threading_executor(self):
+        self.assertEqual('threading', self.agent.executor)
+
+    def test_rpc_ping(self):
+        self.assertIs(True, self.api.rpc_ping())
+
+    def test_create_and_delete_are_casts_with_trove_payloads(self):
+        with mock.patch.object(self.api.client, 'prepare',
+                               wraps=self.api.client.prepare) as prepare:
+            self.assertIsNone(self.api.create_database([{'_name': 's'}]))
+            self.assertIsNone(self.api.delete_database({'_name': 'h'}))
+        prepare.assert_called_with(version='1.0')
+        self.wait_for_call(self.admin.create_database)
+        self.wait_for_call(self.admin.delete_database)
+        self.admin.create_database.assert_called_once_with([{'_name': 's'}])
+        self.admin.delete_database.assert_called_once_with({'_name': 'h'})
+
+    def test_list_is_a_call_with_the_low_timeout(self):
+        with mock.patch.object(self.api.client, 'prepare',
+                               wraps=self.api.client.prepare) as prepare:
+            self.assertEqual([[{'_name': 'a'}], None],
+                             self.api.list_databases(3, 'm', True))
+        prepare.assert_called_once_with(version='1.0', timeout=2)
+        self.admin.list_databases.assert_called_once_with(3, 'm', True)
+
+    def test_a_failed_cast_is_logged_with_method_databases_and_cause(self):
+        self.admin.create_database.side_effect = (
+            exception.InvalidDatabaseRequest(problems="'x.y' is bad"))
+        self.api.create_database([{'_name': 'ok'}, {'_name': 'x.y'}])
+        self.wait_for_call(self.admin.create_database)
+        deadline = time.monotonic() + 10
+        while 'Request create_database' not in self.logs.output:
+            self.assertLess(time.monotonic(), deadline)
+            time.sleep(0.01)
+        self.assert_logged('ERROR', "Request create_database for databases "
+                           "['ok', 'x.y'] failed: Invalid database request: "
+                           "'x.y' is bad")
+        self.assertNotIn('Traceback', self.logs.output)
+
+    def test_a_failed_call_raises_the_agent_error_with_its_message(self):
+        self.admin.list_databases.side_effect = (
+            exception.MongoDBConnectionError(host='h', port=1, timeout=2,
+                                             reason='refused'))
+        error = self.assertRaises(exception.MongoDBConnectionError,
+                                  self.api.list_databases)
+        self.assertIs(exception.MongoDBConnectionError, type(error))
+        self.assertEqual(exception.MongoDBConnectionError(
+            host='h', port=1, timeout=2, reason='refused').message,
+            str(error))
+        self.assert_logged('ERROR', 'Request list_databases failed: Cannot '
+                                    'reach MongoDB at h:1')
+
+    def test_an_unexpected_error_is_logged_with_its_traceback(self):
+        self.admin.list_databases.side_effect = KeyError('boom')
+        # The in-process driver raises it as it is; over RabbitMQ it comes
+        # as a RemoteError, which the API turns into GuestError.
+        self.assertRaises(KeyError, self.api.list_databases)
+        self.assert_logged('ERROR', 'Request list_databases for databases '
+                                    'None failed with an unexpected error')
+        self.assertIn('Traceback', self.logs.output)
+
+    def test_a_remote_error_becomes_a_guest_error(self):
+        remote = messaging.RemoteError('KeyError', "'boom'", [])
+        with mock.patch.object(self.api.client, 'prepare') as prepare:
+            prepare.return_value.call.side_effect = remote
+            error = self.assertRaises(exception.GuestError,
+                                      self.api.list_databases)
+        self.assertEqual('The guest agent of instance guest-unit failed '
+                         "list_databases: KeyError: 'boom'", str(error))
+
+    def test_a_rebuilt_remote_error_is_given_back_as_raised(self):
+        # What oslo.messaging makes of the agent's error over a real bus:
+        # a subclass whose str() appends the agent's traceback.
+        original = exception.MongoDBConnectionError(
+            host='h', port=1, timeout=2, reason='refused')
+        remote_class = type('MongoDBConnectionError_Remote',
+                            (exception.MongoDBConnectionError,),
+                            {'__str__': lambda self: 'msg\nTraceback...'})
+        rebuilt = remote_class(original.message, **original.kwargs)
+        with mock.patch.object(self.api.client, 'prepare') as prepare:
+            prepare.return_value.call.side_effect = rebuilt
+            error = self.assertRaises(exception.MongoDBConnectionError,
+                                      self.api.list_databases)
+        self.assertIs(exception.MongoDBConnectionError, type(error))
+        self.assertEqual(original.message, str(error))
+
+    def test_unsupported_operation(self):
+        error = self.assertRaises(exception.DatastoreOperationNotSupported,
+                                  self.api._call, 'enable_root', 2)
+        self.assertIn('enable_root', str(error))
+        self.assertIn('mongodb', str(error))
+
+    def test_only_the_managers_operations_are_dispatched(self):
+        for method in ('_admin', 'admin', 'MANAGER', 'no_such_method'):
+            self.assertRaises(messaging.NoSuchMethod, self.api._call,
+                              method, 2)
+
+    def test_no_answer_is_a_guest_timeout(self):
+        self.conf.config(agent_call_low_timeout=1)
+        error = self.assertRaises(exception.GuestTimeout,
+                                  api.API(None, 'nobody').rpc_ping)
+        self.assertIn('did not answer rpc_ping within 1 s (topic '
+                      'guestagent.nobody on exchange trove)', str(error))
+
+    def test_prepare_creates_the_databases(self):
+        self.api.prepare(2048, 'mongodb-server', [{'_name': 'p'}], [],
+                         root_password='not-logged-9')
+        self.add_secret('not-logged-9')
+        self.wait_for_call(self.admin.create_database)
+        self.admin.create_database.assert_called_once_with([{'_name': 'p'}])
+
+    def test_the_token_never_reaches_a_log_at_debug(self):
+        # Every record is captured at DEBUG; the registered token is looked
+        # for in them after the test.
+        self.api.rpc_ping()
+        self.api.list_databases()
+        self.assert_logged('DEBUG', 'Listing databases')
+
+    def test_stop_lets_the_request_in_flight_finish(self):
+        started, release = threading.Event(), threading.Event()
+
+        def slow_create(databases):
+            started.set()
+            release.wait(10)
+
+        self.admin.create_database.side_effect = slow_create
+        self.api.create_database([{'_name': 's'}])
+        self.assertTrue(started.wait(10))
+        self.assertEqual(1, self.agent.endpoint.in_flight)
+        self.agent.stop()
+        self.stopped = True
+        self.assertFalse(self.agent.wait(0.2))
+        self.assert_logged('ERROR', '1 requests still ran 0.2 s after')
+        release.set()
+        self.assertTrue(self.agent.wait(10))
+        self.assertEqual(0, self.agent.endpoint.in_flight)

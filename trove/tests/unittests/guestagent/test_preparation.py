@@ -1,0 +1,61 @@
+from unittest import mock
+
+from trove.guestagent.datastore.experimental.mongodb import manager
+from trove.guestagent.datastore.experimental.mongodb import service
+from trove.tests import base
+
+ROOT_PASSWORD = 'root-pw-7c1'
+
+
+def trove_prepare_arguments(**overrides):
+    """The keyword arguments Trove's taskmanager casts prepare with."""
+    arguments = dict(
+        packages=['mongodb-server'], databases=[{'_name': 'sales'}],
+        memory_mb=2048, users=[{'_name': 'app', '_password': ROOT_PASSWORD}],
+        device_path='/dev/vdb', mount_point='/var/lib/mongodb',
+        backup_info=None, config_contents='net:\n  port: 27017\n',
+        root_password=ROOT_PASSWORD, overrides={}, cluster_config=None,
+        snapshot=None, modules=[], ds_version='7.0')
+    arguments.update(overrides)
+    return arguments
+
+
+class PrepareTest(base.TestCase):
+
+    def setUp(self):
+        super(PrepareTest, self).setUp()
+        self.admin = mock.Mock(spec=service.MongoDBAdmin)
+        self.manager = manager.Manager(admin=self.admin)
+        self.add_secret(ROOT_PASSWORD)
+
+    def test_databases_go_through_the_create_path(self):
+        self.manager.prepare(None, **trove_prepare_arguments())
+        self.admin.create_database.assert_called_once_with(
+            [{'_name': 'sales'}])
+        self.assert_logged('INFO', "Creating databases ['sales']")
+
+    def test_the_rest_is_logged_as_skipped_by_name_only(self):
+        self.manager.prepare(None, **trove_prepare_arguments())
+        self.assert_logged('INFO', 'prepare (datastore version 7.0)',
+                           'installing packages', 'mounting the data volume',
+                           'writing the MongoDB configuration',
+                           'enabling root', 'creating users',
+                           'reporting the instance status')
+        self.assert_logged('WARNING', "users ['app'] were not created")
+        self.assertNotIn('restoring a backup', self.logs.output)
+        self.assertNotIn('port: 27017', self.logs.output)
+
+    def test_no_databases_creates_nothing(self):
+        self.manager.prepare(None, **trove_prepare_arguments(databases=[]))
+        self.manager.prepare(None, packages=[])
+        self.admin.create_database.assert_not_called()
+
+    def test_arguments_of_later_releases_are_accepted(self):
+        self.manager.prepare(None, **trove_prepare_arguments(
+            image_version='1.2', users=None))
+        self.assert_logged('INFO', 'ignored arguments unknown to this '
+                                   'plugin: image_version')
+        self.assertNotIn('were not created', self.logs.output)
+
+    def test_rpc_ping_answers_true(self):
+        self.assertIs(True, self.manager.rpc_ping(None))

@@ -1,0 +1,37 @@
+from trove.common import exception
+from trove.guestagent.datastore.experimental.mongodb import manager
+from trove.guestagent import unsupported
+from trove.tests import base
+
+IMPLEMENTED = {'create_database', 'list_databases', 'delete_database',
+               'prepare', 'rpc_ping'}
+
+
+class UnsupportedOperationsTest(base.TestCase):
+
+    def test_every_other_trove_operation_answers_not_supported(self):
+        mgr = manager.Manager(admin=object())
+        refused = set(unsupported.TROVE_GUEST_OPERATIONS) - IMPLEMENTED
+        self.assertGreater(len(refused), 40)
+        for operation in sorted(refused):
+            error = self.assertRaises(
+                exception.DatastoreOperationNotSupported,
+                getattr(mgr, operation), None, 'positional', keyword=1)
+            self.assertEqual('The %s operation is not supported by the '
+                             'mongodb guest agent.' % operation, str(error))
+
+    def test_the_manager_implements_its_operations(self):
+        base_class = manager.Manager.__mro__[1]
+        for operation in IMPLEMENTED:
+            self.assertIn(operation, unsupported.TROVE_GUEST_OPERATIONS)
+            self.assertIsNot(getattr(base_class, operation),
+                             getattr(manager.Manager, operation))
+
+    def test_operations_are_listed_once(self):
+        self.assertEqual(len(unsupported.TROVE_GUEST_OPERATIONS),
+                         len(set(unsupported.TROVE_GUEST_OPERATIONS)))
+
+    def test_refusals_are_named_after_their_operation(self):
+        refusing = unsupported.unsupported_operations('redis', ['get_key'])
+        self.assertEqual('get_key', refusing.get_key.__name__)
+        self.assertIn('redis', refusing.get_key.__doc__)
