@@ -1,0 +1,74 @@
+"""The benchmark's tables, as plain text."""
+
+COLUMNS = ('case', 'baseline', 'n', 'plugin ms: median [min, max]',
+           'baseline ms: median [min, max]', 'ratio', 'target', 'met')
+
+
+def _ms(seconds):
+    milliseconds = seconds * 1000.0
+    if milliseconds < 10:
+        return '%.3f' % milliseconds
+    if milliseconds < 1000:
+        return '%.1f' % milliseconds
+    return '%.0f' % milliseconds
+
+
+def _summary(summary):
+    return '%s [%s, %s]' % (_ms(summary.median), _ms(summary.minimum),
+                            _ms(summary.maximum))
+
+
+def _met(row):
+    return {None: 'info', True: 'yes', False: 'NO'}[row.met]
+
+
+def _target(row):
+    return '-' if row.target is None else '<= %.2f' % row.target
+
+
+def row_cells(row):
+    return (row.case, row.kind, str(row.plugin.count), _summary(row.plugin),
+            _summary(row.baseline), '%.2f' % row.ratio, _target(row),
+            _met(row))
+
+
+def table(header, lines):
+    """Lines of cells as an aligned text table."""
+    widths = [max(len(cells[column]) for cells in [header] + lines)
+              for column in range(len(header))]
+
+    def line(cells):
+        return '  '.join(cell.ljust(width)
+                         for cell, width in zip(cells, widths)).rstrip()
+
+    rule = '  '.join('-' * width for width in widths)
+    return '\n'.join([rule, line(header), rule]
+                     + [line(cells) for cells in lines] + [rule])
+
+
+def timing_table(rows):
+    return table(COLUMNS, [row_cells(row) for row in rows])
+
+
+def work_table(work):
+    """What each side sent the server, and whether it is the same."""
+    return table(('operation', 'plugin commands', 'baseline commands',
+                  'same'),
+                 [(name, ', '.join(plugin), ', '.join(raw),
+                   'yes' if plugin == raw else 'NO')
+                  for name, plugin, raw in work])
+
+
+def memory_lines(result, target_mib):
+    delta_mib = (result.peak_kib - result.idle_kib) / 1024.0
+    return [
+        'agent memory, listing %s databases (first page, full walk of '
+        '%s names, all at once):' % ('{:,}'.format(result.databases),
+                                     '{:,}'.format(result.listed)),
+        '  idle RSS %.1f MiB, peak RSS %.1f MiB, peak - idle %.1f MiB '
+        '(target <= %d MiB: %s)%s' % (
+            result.idle_kib / 1024.0, result.peak_kib / 1024.0, delta_mib,
+            target_mib, 'yes' if delta_mib <= target_mib else 'NO',
+            '' if result.peak_reset else
+            ' [peak not reset: includes start-up]'),
+    ]

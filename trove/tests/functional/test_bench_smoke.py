@@ -1,0 +1,189 @@
+"""The benchmark's own check: it runs, and it compares like with like.
+
+No assertion here is about time: the machine running the tests may be
+slow or busy. These tests run every measuring function with tiny counts
+and check that the plugin and its baseline did the same server work and
+left the server the same, so that the figures in the README compare what
+they claim to.
+"""
+
+import logging
+import os
+import subprocess
+import sys
+
+from trove.guestagent.datastore.experimental.mongodb import service
+from trove.tests import base as unit_base
+from trove.tests.bench import baseline
+from trove.tests.bench import cases
+from trove.tests.bench import memory
+from trove.tests.bench import report
+from trove.tests.bench import timing
+from trove.tests.functional import base
+
+TOOLS_BENCH = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(
+    os.path.dirname(os.path.abspath(__file__))))), 'tools', 'bench.py')
+
+
+class InterleavingTest(unit_base.TestCase):
+
+    def test_each_contender_takes_each_position_equally(self):
+        for count in (2, 3):
+            orders = [timing.order(index, count)
+                      for index in range(2 * count)]
+            for position in range(count):
+                self.assertEqual(
+                    sorted(list(range(count)) * 2),
+                    sorted(order[position] for order in orders))
+
+    def test_each_contender_follows_each_other_equally(self):
+        for count in (2, 3):
+            follows = {}
+            for index in range(2 * count):
+                order = timing.order(index, count)
+                for first, second in zip(order, order[1:]):
+                    follows[first, second] = follows.get(
+                        (first, second), 0) + 1
+            self.assertEqual(1, len(set(follows.values())), follows)
+
+    def test_warmup_is_run_but_not_counted(self):
+        calls = []
+        times = timing.interleaved(
+            [lambda i: calls.append(('a', i)), lambda i: calls.append(
+                ('b', i))], repeat=3, warmup=2,
+            before=lambda i: calls.append(('before', i)),
+            after=lambda i: calls.append(('after', i)))
+        self.assertEqual([3, 3], [len(seconds) for seconds in times])
+        self.assertEqual(4 * 5, len(calls))
+        for group, index in enumerate(range(-2, 3)):
+            done = calls[4 * group:4 * group + 4]
+            self.assertEqual(('before', index), done[0])
+            self.assertEqual({('a', index), ('b', index)}, set(done[1:3]))
+            self.assertEqual(('after', index), done[3])
+
+
+class BenchSmokeTest(base.FunctionalTestCase):
+
+    MODE = 'spec'
+    TENANTS = 5
+
+    def setUp(self):
+        super(BenchSmokeTest, self).setUp()
+        self.bench = cases.Bench(self.server)
+        self.addCleanup(self.bench.close)
+        self.bench.populate(self.TENANTS)
+
+    def tenant_databases(self):
+        return {name for name in self.server_names()
+                if name not in baseline.SERVER_DATABASES}
+
+    def collections(self, name):
+        return sorted(self.root[name].list_collection_names())
+
+    def test_plugin_and_baseline_send_the_same_commands(self):
+        work = cases.server_work(self.server, service.get_connection())
+        self.assertEqual(['create one', 'create batch of 2',
+                          'create existing', 'delete one', 'delete missing',
+                          'list page'], [name for name, _p, _r in work])
+        for name, plugin, raw in work:
+            self.assertEqual(plugin, raw, name)
+            self.assertTrue(plugin, name)
+        self.assertIn('create', dict((n, p) for n, p, _r in work)[
+            'create one'])
+        self.assertIn('dropDatabase', dict((n, p) for n, p, _r in work)[
+            'delete one'])
+        # Nothing of the check stays on the server.
+        self.assertEqual(self.TENANTS, len(self.tenant_databases()))
+
+    def test_plugin_and_baseline_leave_the_server_alike(self):
+        plugin_name, raw_name = self.bench.new_names(2)
+        self.bench.manager.create_database(None,
+                                           [cases.payload(plugin_name)])
+        self.bench.raw.create([raw_name])
+        self.assertEqual([service.PLACEHOLDER_COLLECTION],
+                         self.collections(plugin_name))
+        self.assertEqual(self.collections(plugin_name),
+                         self.collections(raw_name))
+
+        plugin_page, plugin_marker = self.bench.manager.list_databases(
+            None, limit=3)
+        raw_page, raw_marker = self.bench.raw.list_page(3)
+        self.assertEqual(raw_page, [item['_name'] for item in plugin_page])
+        self.assertEqual(raw_marker, plugin_marker)
+        plugin_walk = cases.walk(
+            lambda marker: self.bench.manager.list_databases(
+                None, limit=cases.PAGE, marker=marker), self.TENANTS + 2)
+        raw_walk = cases.walk(
+            lambda marker: self.bench.raw.list_page(cases.PAGE, marker),
+            self.TENANTS + 2)
+        self.assertEqual(raw_walk, [item['_name'] for item in plugin_walk])
+
+        self.bench.manager.delete_database(None, cases.payload(plugin_name))
+        self.assertTrue(self.bench.raw.delete(raw_name))
+        self.assertFalse(self.bench.raw.delete(raw_name))
+        self.assertEqual(set(), {plugin_name, raw_name}
+                         & self.tenant_databases())
+
+    def test_every_case_measures_and_cleans_up(self):
+        before = self.tenant_databases()
+        rows = (cases.create_one(self.bench, 2, warmup=1)
+                + cases.create_batch(self.bench, 1, warmup=0, size=3)
+                + cases.delete_one(self.bench, 2, warmup=1)
+                + cases.fresh_client(self.bench, 1, warmup=0)
+                + cases.quiet_logging(self.bench, 1, warmup=0)
+                + cases.list_page(self.bench, self.TENANTS, 2, warmup=1)
+                + cases.noise_floor(self.bench, self.TENANTS, 1, warmup=0)
+                + cases.full_walk(self.bench, self.TENANTS, 1, warmup=0))
+        self.assertIsNone(cases.rpc_rows(self.bench, self.TENANTS, 1))
+        # Whatever the plugin and the baselines created, they removed.
+        self.assertEqual(before, self.tenant_databases())
+        self.assertEqual(logging.NOTSET, logging.getLogger('trove').level)
+        self.assertEqual(
+            [('create one', 'raw'), ('create one', cases.CHECK_AND_WRITE),
+             ('create batch of 3', 'raw'), ('delete one', 'raw'),
+             ('delete one', cases.CHECK_AND_WRITE), ('create one', 'fresh'),
+             ('delete one', 'fresh'), ('list page of 100', 'fresh'),
+             ('create one, log at WARNING', 'raw'),
+             ('delete one, log at WARNING', 'raw'),
+             ('list page of 100 @ 5 dbs', 'raw'),
+             ('list page of 100 @ 5 dbs, A/A', 'raw against raw'),
+             ('full walk @ 5 dbs', 'raw')],
+            [(row.case, row.kind) for row in rows])
+        for row in rows:
+            self.assertGreater(row.plugin.median, 0)
+            self.assertGreater(row.baseline.median, 0)
+            self.assertLessEqual(row.plugin.minimum, row.plugin.median)
+            self.assertLessEqual(row.plugin.median, row.plugin.maximum)
+        table = report.timing_table(rows).splitlines()
+        # Rules, header, rule, one line per row, rule.
+        self.assertEqual(len(rows) + 4, len(table))
+        for column in report.COLUMNS:
+            self.assertIn(column, table[1])
+
+    def test_memory_agent_lists_every_database(self):
+        result = memory.measure(self.server.host, self.server.port,
+                                self.server.credentials_file)
+        self.assertEqual(self.TENANTS, result.databases)
+        self.assertEqual(self.TENANTS, result.listed)
+        self.assertGreater(result.idle_kib, 0)
+        self.assertGreaterEqual(result.peak_kib, 0)
+        lines = report.memory_lines(result, memory.TARGET_MIB)
+        self.assertIn('peak - idle', lines[1])
+
+
+class BenchCommandTest(unit_base.TestCase):
+
+    def test_the_command_prints_the_tables(self):
+        # The command starts its own server, or uses the external mongod.
+        completed = subprocess.run(
+            [sys.executable, TOOLS_BENCH, '--repeat', '1', '--sizes', '5,8',
+             '--no-memory'],
+            stdin=subprocess.DEVNULL, capture_output=True, text=True,
+            timeout=300)
+        self.assertEqual(0, completed.returncode, completed.stderr)
+        out = completed.stdout
+        self.assertIn('same server work: yes', out)
+        for line in ('list page of 100 @ 8 dbs', 'full walk @ 5 dbs',
+                     'create batch of 100', 'plugin ms: median [min, max]',
+                     'RPC: not measured'):
+            self.assertIn(line, out)
