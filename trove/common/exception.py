@@ -40,10 +40,24 @@ class InvalidDatabaseRequest(TroveError, ValueError):
 
 
 class DatabaseCreateError(TroveError):
-    message = _('Creating databases stopped at %(failed)s: %(cause)s '
-                'Created: %(created)s. Not created: %(not_created)s. '
+    """A batch that stopped part way, with what is known of each database.
+
+    ``kwargs`` keep the outcome: ``created`` (the server confirmed them;
+    ``on_disk`` says whether it also flushed them to disk), ``uncertain``
+    (the database whose command got no answer, or ``None``) and
+    ``not_created``.
+    """
+
+    message = _('Creating databases failed: %(cause)s %(outcome)s '
                 'Retrying the same request is safe: databases that exist '
                 'are left as they are.')
+
+
+class DatabaseDeleteError(TroveError):
+    message = _('Database %(name)r was dropped, but the server did not '
+                'confirm that the drop is on disk: %(cause)s If the server '
+                'crashed, the database may come back; delete it again if '
+                'it is listed.')
 
 
 class DatastoreOperationNotSupported(TroveError):
@@ -83,3 +97,22 @@ class MongoDBUnauthorized(MongoDBError):
 class MongoDBOperationError(MongoDBError):
     message = _('MongoDB refused %(operation)s on %(database)s: %(reason)s '
                 '(code %(code)s).')
+
+
+class GuestTimeout(TroveError):
+    message = _('The guest agent of instance %(guest_id)s did not answer '
+                '%(method)s within %(timeout)s s (topic %(topic)s on '
+                'exchange %(exchange)s). Check that trove-guestagent runs '
+                'there with guest_id %(guest_id)s and reaches the same '
+                'message bus.')
+
+
+class GuestError(TroveError):
+    message = _('The guest agent of instance %(guest_id)s failed '
+                '%(method)s: %(reason)s')
+
+
+class MessagingUnavailable(TroveError):
+    message = _('Cannot reach the message bus at %(address)s (%(reason)s). '
+                'Check [DEFAULT] transport_url and that the broker is '
+                'running.')

@@ -25,6 +25,61 @@ def fold_case(name):
     return name.translate(_ASCII_UPPER_TO_LOWER)
 
 
+# A search of the joined names costs about what a pass over a tenth of
+# them does: past this many folded names, positions_folding_to makes one
+# pass instead.
+_SEARCHES_AT_MOST = 8
+
+
+def positions_folding_to(names, folded):
+    """Positions of the names whose :func:`fold_case` is in ``folded``.
+
+    The same as ``[i for i, name in enumerate(names) if fold_case(name) in
+    folded]``, but without a Python step per name: the guest agent
+    answers a database-list within Trove's 5-second call timeout with
+    tens of thousands of databases on the server, and folding them one by
+    one cost more than a tenth of what the server spends listing them.
+    The names are joined with NUL, which no database name may hold, folded
+    at once, and searched for each folded name; for many folded names, one
+    pass over the folded names is cheaper than a search for each.
+
+    :param names: a sequence of names.
+    :param folded: a collection of names already folded.
+    :returns: a sorted list of positions in ``names``.
+    """
+    if not names:
+        return []
+    joined = '\0'.join(names)
+    if joined.count('\0') != len(names) - 1:
+        # A name with NUL in it (no MongoDB server makes one): fold one by
+        # one rather than miscount.
+        return [index for index, name in enumerate(names)
+                if fold_case(name) in folded]
+    # For ASCII text str.lower is fold_case, and much faster.
+    joined = joined.lower() if joined.isascii() else fold_case(joined)
+    targets = set(folded)
+    if len(targets) > _SEARCHES_AT_MOST:
+        return [index for index, name in enumerate(joined.split('\0'))
+                if name in targets]
+    joined = '\0%s\0' % joined
+    positions = []
+    for target in targets:
+        if '\0' in target:
+            # It would match across two names; no name can equal it.
+            continue
+        needle = '\0%s\0' % target
+        index = last = 0
+        start = joined.find(needle)
+        # Ends: each search starts past the previous match.
+        while start != -1:
+            index += joined.count('\0', last, start)
+            last = start
+            positions.append(index)
+            start = joined.find(needle, start + 1)
+    positions.sort()
+    return positions
+
+
 class DatastoreSchema(object):
     """A named database of some datastore, with its Trove payload form.
 
@@ -55,6 +110,16 @@ class DatastoreSchema(object):
         schema._character_set = None
         schema._collate = None
         return schema
+
+    @classmethod
+    def serialize_server_name(cls, name):
+        """``from_server(name).serialize()``, without building the schema.
+
+        A page of database-list may hold every database on the server;
+        building a schema object per name only to serialize it doubled the
+        time the page took to build.
+        """
+        return {'_name': name, '_character_set': None, '_collate': None}
 
     @property
     def name(self):

@@ -27,5 +27,6 @@ class TroveErrorTest(base.TestCase):
                     exception.MongoDBOperationError,
                     exception.CredentialsFileError,
                     exception.DatabaseCreateError,
+                    exception.DatabaseDeleteError,
                     exception.DatastoreOperationNotSupported):
             self.assertTrue(issubclass(cls, exception.TroveError), cls)

@@ -101,3 +101,30 @@ class FoldCaseTest(base.TestCase):
     def test_folds_ascii_letters_only_like_mongod(self):
         self.assertEqual('admin', models.fold_case('ADMIN'))
         self.assertEqual('\u00c9t\u00c9', models.fold_case('\u00c9T\u00c9'))
+
+    def test_positions_folding_to_matches_folding_each_name(self):
+        names = ['local', 'Admin', 'sales', 'ADMIN', '\u00c9t\u00c9', 'x',
+                 'admin']
+        many = {'admin', 'x', '\u00c9t\u00c9'} | {'n%d' % i for i in range(9)}
+        for folded in ({'admin'}, {'admin', 'local'}, {'\u00c9t\u00c9'},
+                       {'nosuch'}, set(), many):
+            self.assertEqual(
+                [index for index, name in enumerate(names)
+                 if models.fold_case(name) in folded],
+                models.positions_folding_to(names, folded))
+
+    def test_positions_folding_to_is_not_fooled_by_nul(self):
+        # No server makes such names; they must not shift the positions.
+        self.assertEqual([2], models.positions_folding_to(
+            ['a\x00b', 'c', 'A'], {'a'}))
+        self.assertEqual([], models.positions_folding_to(['a', 'b'],
+                                                         {'a\x00b'}))
+        self.assertEqual([], models.positions_folding_to([], {''}))
+
+
+class SerializeServerNameTest(base.TestCase):
+
+    def test_same_payload_as_a_schema_from_the_server(self):
+        for name in ('sales', 'odd name', '\u20ac'):
+            self.assertEqual(Schema.from_server(name).serialize(),
+                             Schema.serialize_server_name(name))

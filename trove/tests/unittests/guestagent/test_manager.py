@@ -28,7 +28,27 @@ class ManagerTest(base.TestCase):
         self.manager.delete_database(None, {'_name': 'sales'})
         self.admin.delete_database.assert_called_once_with(
             {'_name': 'sales'})
-        self.assert_logged('INFO', 'Deleting database sales')
+        self.assert_logged('INFO', "Deleting database 'sales'")
+
+    def test_names_are_logged_quoted_so_they_cannot_forge_lines(self):
+        # Arguments are logged before they are validated.
+        self.manager.delete_database(None, {'_name': 'x\nERROR forged'})
+        self.manager.create_database(None, [{'_name': 'y\nERROR forged'}])
+        self.manager.list_databases(None, 'z\nERROR forged', None,
+                                    'w\nERROR forged')
+        self.assert_logged('INFO', "Deleting database 'x\\nERROR forged'")
+        self.assert_logged('INFO', "Creating databases ['y\\nERROR forged']")
+        self.assert_logged('DEBUG', "limit='z\\nERROR forged'",
+                           "include_marker='w\\nERROR forged'")
+        self.assertNotIn('\nERROR forged', self.logs.output)
+
+    def test_any_payload_reaches_the_admin_to_be_refused(self):
+        # Logging must not fail first with another exception.
+        for payload in ([], [{}], {}, '', 0, None, {'_name': []}):
+            self.manager.delete_database(None, payload)
+            self.admin.delete_database.assert_called_with(payload)
+            self.manager.create_database(None, payload)
+            self.admin.create_database.assert_called_with(payload)
 
     def test_logging_survives_malformed_payloads(self):
         self.manager.create_database(None, 'not-a-list')

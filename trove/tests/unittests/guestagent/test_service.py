@@ -24,12 +24,23 @@ class FakeConnection(object):
             'db1', 27017, 'os_admin', 'pw-secret-1', '/etc/creds.json', 3.0,
             30.0)
         self.client = mock.MagicMock(name='MongoClient')
-        self.client.list_database_names.return_value = list(existing)
+        self.existing = list(existing)
+        self.client.list_database_names.return_value = self.existing
         self.databases = {}
         self.client.__getitem__.side_effect = self._database
 
     def _database(self, name):
-        return self.databases.setdefault(name, mock.MagicMock(name=name))
+        if name not in self.databases:
+            database = mock.MagicMock(name=name)
+            # A database exists while it holds a collection.
+            database.list_collection_names.return_value = (
+                ['orders'] if name in self.existing else [])
+            self.databases[name] = database
+        return self.databases[name]
+
+    def flushes(self):
+        return self.client.admin.command.call_args_list.count(
+            mock.call('fsync'))
 
     def get(self):
         return self.target, self.client
@@ -102,7 +113,20 @@ class CreateDatabaseTest(base.TestCase):
         self.assertEqual(['sales'],
                          self.admin.create_database(payloads('sales')))
 
-    def test_failure_midway_names_what_was_and_was_not_created(self):
+    def test_created_databases_are_flushed_to_disk_before_success(self):
+        flushed_after = []
+        self.connection.client.admin.command.side_effect = (
+            lambda *args: flushed_after.append(self.connection.created()))
+        self.admin.create_database(payloads('sales', 'hr'))
+        self.assertEqual([['sales', 'hr']], flushed_after)
+        self.connection.client.admin.command.assert_called_once_with(
+            'fsync')
+
+    def test_nothing_created_means_nothing_to_flush(self):
+        self.assertEqual([], self.admin.create_database(payloads('old')))
+        self.assertEqual(0, self.connection.flushes())
+
+    def test_lost_connection_midway_leaves_the_database_in_doubt(self):
         self.connection._database('b').command.side_effect = (
             pymongo_errors.AutoReconnect('connection reset'))
         error = self.assertRaises(exception.DatabaseCreateError,
@@ -110,9 +134,97 @@ class CreateDatabaseTest(base.TestCase):
                                   payloads('a', 'b', 'c'))
         self.assertIsInstance(error.__cause__,
                               exception.MongoDBConnectionError)
-        self.assertIn("Created: ['a']", str(error))
-        self.assertIn("Not created: ['b', 'c']", str(error))
+        # The server may have applied 'b' and died before it answered.
+        self.assertIn("Created: ['a']. The server did not confirm that "
+                      "these are on disk", str(error))
+        self.assertIn("'b' may or may not have been created", str(error))
+        self.assertIn("Not created: ['c']", str(error))
+        self.assertEqual({'created': ['a'], 'on_disk': False,
+                          'uncertain': 'b', 'not_created': ['c']},
+                         {key: error.kwargs[key] for key in (
+                             'created', 'on_disk', 'uncertain',
+                             'not_created')})
         self.assertNotIn('c', self.connection.databases)
+        # Flushing would only wait for a server that is gone.
+        self.assertEqual(0, self.connection.flushes())
+
+    def test_no_server_midway_means_the_command_never_went_out(self):
+        self.connection._database('b').command.side_effect = (
+            pymongo_errors.ServerSelectionTimeoutError('no server'))
+        error = self.assertRaises(exception.DatabaseCreateError,
+                                  self.admin.create_database,
+                                  payloads('a', 'b', 'c'))
+        self.assertIsNone(error.kwargs['uncertain'])
+        self.assertEqual(['b', 'c'], error.kwargs['not_created'])
+        self.assertNotIn('may or may not', str(error))
+        self.assertEqual(0, self.connection.flushes())
+
+    def test_refusal_midway_flushes_what_was_created(self):
+        self.connection._database('b').command.side_effect = (
+            pymongo_errors.OperationFailure('refused', 2))
+        error = self.assertRaises(exception.DatabaseCreateError,
+                                  self.admin.create_database,
+                                  payloads('a', 'b', 'c'))
+        self.assertEqual(1, self.connection.flushes())
+        self.assertTrue(error.kwargs['on_disk'])
+        self.assertIn("Created: ['a']. Not created: ['b', 'c']", str(error))
+
+    def test_refusal_midway_with_a_failing_flush_says_so(self):
+        self.connection._database('b').command.side_effect = (
+            pymongo_errors.OperationFailure('refused', 2))
+        self.connection.client.admin.command.side_effect = (
+            pymongo_errors.AutoReconnect('connection reset'))
+        error = self.assertRaises(exception.DatabaseCreateError,
+                                  self.admin.create_database,
+                                  payloads('a', 'b'))
+        self.assertFalse(error.kwargs['on_disk'])
+        self.assertIn('did not confirm', str(error))
+        self.assert_logged('WARNING', 'Could not flush')
+
+    def test_failed_flush_after_the_batch_is_an_error(self):
+        self.connection.client.admin.command.side_effect = (
+            pymongo_errors.AutoReconnect('connection reset'))
+        error = self.assertRaises(exception.DatabaseCreateError,
+                                  self.admin.create_database,
+                                  payloads('a', 'b'))
+        self.assertEqual((['a', 'b'], False, []),
+                         (error.kwargs['created'], error.kwargs['on_disk'],
+                          error.kwargs['not_created']))
+        self.assertIn('may have lost them', str(error))
+        self.assertNotIn('Created databases', self.logs.output)
+
+    def test_concurrent_requests_check_case_twins_one_at_a_time(self):
+        inside, release = threading.Event(), threading.Event()
+
+        def create_slowly(*args):
+            inside.set()
+            release.wait(10)
+        self.connection._database('Sales').command.side_effect = (
+            create_slowly)
+        first = threading.Thread(target=self.admin.create_database,
+                                 args=(payloads('Sales'),))
+        first.start()
+        self.assertTrue(inside.wait(10))
+        errors = []
+
+        def create_twin():
+            try:
+                self.admin.create_database(payloads('sales'))
+            except exception.InvalidDatabaseRequest as exc:
+                errors.append(exc)
+        second = threading.Thread(target=create_twin)
+        second.start()
+        second.join(0.2)
+        # The twin waits for the first request to finish before it lists.
+        self.assertEqual(
+            1, self.connection.client.list_database_names.call_count)
+        self.connection.existing.append('Sales')
+        release.set()
+        first.join(10)
+        second.join(10)
+        self.assertEqual(1, len(errors))
+        self.assertIn("'sales' differs only in case from the existing "
+                      "database 'Sales'", str(errors[0]))
 
     def test_reserved_names_follow_the_configuration_when_used(self):
         self.conf.config(group='mongodb', ignore_dbs=['admin', 'audit'])
@@ -168,7 +280,31 @@ class DeleteDatabaseTest(base.TestCase):
         self.assertTrue(self.admin.delete_database(payloads('sales')[0]))
         self.sales.command.assert_called_once_with('usersInfo')
         self.connection.client.drop_database.assert_called_once_with('sales')
-        self.assert_logged('WARNING', 'sales', "['clerk']", 'remain')
+        self.assert_logged('INFO', "Dropped database 'sales'")
+        self.assert_logged('WARNING', "'sales'", "['clerk']", 'remain')
+
+    def test_the_drop_is_flushed_to_disk_before_success(self):
+        self.admin.delete_database(payloads('sales')[0])
+        self.connection.client.admin.command.assert_called_once_with(
+            'fsync')
+
+    def test_existence_is_asked_of_the_one_database(self):
+        # A listing of every database made each delete slower as the
+        # server held more of them.
+        self.admin.delete_database(payloads('sales')[0])
+        self.assertFalse(self.connection.client.list_database_names.called)
+        self.sales.list_collection_names.assert_called_once_with()
+
+    def test_failed_flush_says_the_database_was_dropped(self):
+        self.connection.client.admin.command.side_effect = (
+            pymongo_errors.AutoReconnect('connection reset'))
+        error = self.assertRaises(exception.DatabaseDeleteError,
+                                  self.admin.delete_database,
+                                  payloads('sales')[0])
+        self.assertIsInstance(error.__cause__,
+                              exception.MongoDBConnectionError)
+        self.assertIn("Database 'sales' was dropped, but", str(error))
+        self.assertIn('delete it again', str(error))
 
     def test_no_warning_without_users(self):
         self.sales.command.return_value = {'users': []}
@@ -178,7 +314,8 @@ class DeleteDatabaseTest(base.TestCase):
     def test_missing_database_is_not_dropped(self):
         self.assertFalse(self.admin.delete_database(payloads('nosuch')[0]))
         self.assertFalse(self.connection.client.drop_database.called)
-        self.assert_logged('WARNING', 'nosuch', 'does not exist')
+        self.assertEqual(0, self.connection.flushes())
+        self.assert_logged('WARNING', "'nosuch'", 'does not exist')
 
     def test_reserved_and_bad_payloads_are_refused_before_any_call(self):
         for database in (payloads('admin')[0], payloads('Config')[0],
@@ -187,6 +324,7 @@ class DeleteDatabaseTest(base.TestCase):
             self.assertRaises(exception.InvalidDatabaseRequest,
                               self.admin.delete_database, database)
         self.assertFalse(self.connection.client.list_database_names.called)
+        self.assertFalse(self.sales.list_collection_names.called)
         self.assertFalse(self.connection.client.drop_database.called)
 
 

@@ -3,20 +3,30 @@
 from oslo_log import log as logging
 
 from trove.guestagent.datastore.experimental.mongodb import service
+from trove.guestagent import preparation
+from trove.guestagent import unsupported
 
 LOG = logging.getLogger(__name__)
+
+
+def _name(payload):
+    """The database name of a payload, for a log line; never raises."""
+    return payload.get('_name') if isinstance(payload, dict) else payload
 
 
 def _names(payloads):
     """The database names of a batch, for a log line; never raises."""
     if not isinstance(payloads, (list, tuple)):
         payloads = [payloads]
-    return [payload.get('_name') if isinstance(payload, dict) else payload
-            for payload in payloads]
+    return [_name(payload) for payload in payloads]
 
 
-class Manager(object):
-    """Receives Trove's database commands and delegates to MongoDBAdmin."""
+class Manager(unsupported.unsupported_operations('mongodb')):
+    """Receives Trove's database commands and delegates to MongoDBAdmin.
+
+    Every other operation of Trove's guest API answers
+    ``DatastoreOperationNotSupported``.
+    """
 
     MANAGER = 'mongodb'
 
@@ -35,12 +45,26 @@ class Manager(object):
 
     def list_databases(self, context, limit=None, marker=None,
                        include_marker=False):
-        LOG.debug('Listing databases (limit=%(limit)s, marker=%(marker)r, '
-                  'include_marker=%(include)s).',
+        LOG.debug('Listing databases (limit=%(limit)r, marker=%(marker)r, '
+                  'include_marker=%(include)r).',
                   {'limit': limit, 'marker': marker,
                    'include': include_marker})
         return self.admin.list_databases(limit, marker, include_marker)
 
     def delete_database(self, context, database):
-        LOG.info('Deleting database %s.', _names(database)[0])
+        LOG.info('Deleting database %r.', _name(database))
         self.admin.delete_database(database)
+
+    def rpc_ping(self, context):
+        return True
+
+    def prepare(self, context, databases=None, **instance_setup):
+        """Trove's instance preparation: creates the instance's databases.
+
+        ``instance_setup`` holds Trove's other prepare arguments (packages,
+        volume, configuration, users, root password, ...), which are out of
+        this plugin's scope and logged as skipped.
+        """
+        preparation.log_skipped(instance_setup)
+        if databases:
+            self.create_database(context, databases)

@@ -41,7 +41,12 @@ class ConnectionTarget(collections.namedtuple(
                 'credentials_path=%r)' % (self.host, self.port, self.username,
                                           self.credentials_path))
 
-    def new_client(self):
+    def new_client(self, **options):
+        """A new client for this target; ``options`` go to ``MongoClient``.
+
+        The benchmark and the tests pass ``event_listeners`` to see the
+        commands the plugin sends.
+        """
         auth = {}
         if self.username is not None:
             auth = {'username': self.username, 'password': self.password,
@@ -53,7 +58,7 @@ class ConnectionTarget(collections.namedtuple(
             self.host, self.port, directConnection=True, connect=False,
             serverSelectionTimeoutMS=timeout_ms, connectTimeoutMS=timeout_ms,
             socketTimeoutMS=int(self.operation_timeout * 1000),
-            appname='trove-guestagent', **auth)
+            appname='trove-guestagent', **dict(auth, **options))
 
 
 class MongoDBConnection(object):
@@ -115,6 +120,9 @@ class MongoDBConnection(object):
 
 _CONNECTION = MongoDBConnection()
 
+# Serializes the check-then-create of create_database within the process.
+_CREATE_LOCK = threading.Lock()
+
 
 def get_connection():
     """The process-wide connection holder."""
@@ -136,9 +144,7 @@ class MongoDBAdmin(object):
 
     def list_database_names(self):
         """Every database name on the server, the reserved ones included."""
-        target, client = self._connection.get()
-        with errors.translated(target, 'listDatabases', 'admin'):
-            return client.list_database_names()
+        return _database_names(*self._connection.get())
 
     def list_databases(self, limit=None, marker=None, include_marker=False):
         """One page of the tenant's databases, sorted by name.
@@ -149,15 +155,20 @@ class MongoDBAdmin(object):
             raise exception.InvalidDatabaseRequest(
                 problems=_('the marker must be a database name or None, '
                            'not %s') % type(marker).__name__)
-        reserved = _reserved_names()
-        names = sorted(name for name in self.list_database_names()
-                       if models.fold_case(name) not in reserved)
+        names = list(self.list_database_names())
+        # Hide the server's databases by position: a list comprehension
+        # folding every name cost a tenth of the server's listing.
+        for position in reversed(models.positions_folding_to(
+                names, _reserved_names())):
+            del names[position]
+        # Linear when the server lists names sorted, as mongod does.
+        names.sort()
         try:
             page, next_marker = pagination.paginate_list(
                 names, limit, marker, bool(include_marker))
         except ValueError as exc:
             raise exception.InvalidDatabaseRequest(problems=str(exc))
-        return ([models.MongoDBSchema.from_server(name).serialize()
+        return ([models.MongoDBSchema.serialize_server_name(name)
                  for name in page], next_marker)
 
     # Creating
@@ -177,37 +188,40 @@ class MongoDBAdmin(object):
         if not schemas:
             LOG.info('No databases to create.')
             return []
-        existing = set(self.list_database_names())
-        _refuse_case_twins(schemas, existing)
-        new_names = [schema.name for schema in schemas
-                     if schema.name not in existing]
-        kept = [schema.name for schema in schemas
-                if schema.name in existing]
-        if kept:
-            LOG.info('Databases %s exist already; left unchanged.', kept)
-        created = []
-        for name in new_names:
-            try:
-                self._create_placeholder(name)
-            except exception.TroveError as exc:
-                raise exception.DatabaseCreateError(
-                    failed=name, cause=exc, created=created or _('none'),
-                    not_created=new_names[len(created):]) from exc
-            created.append(name)
-        if created:
-            LOG.info('Created databases %s.', created)
-        return created
-
-    def _create_placeholder(self, name):
+        # One client for the whole operation: the configuration and the
+        # credentials file are checked once per operation, not per command.
         target, client = self._connection.get()
-        with errors.translated(target, 'createCollection', name):
-            try:
-                client[name].command('create', PLACEHOLDER_COLLECTION)
-            except pymongo_errors.OperationFailure as exc:
-                # Another request created it since the listing: it exists,
-                # which is all this one asked for.
-                if exc.code != errors.NAMESPACE_EXISTS:
-                    raise
+        # The case check and the creation must be one step: two requests
+        # for 'Sales' and 'sales' at once would each find no twin, and a
+        # server that does not refuse case twins itself would keep both.
+        with _CREATE_LOCK:
+            listed = _database_names(target, client)
+            existing = set(listed)
+            _refuse_case_twins(schemas, existing, listed)
+            new_names = [schema.name for schema in schemas
+                         if schema.name not in existing]
+            kept = [schema.name for schema in schemas
+                    if schema.name in existing]
+            if kept:
+                LOG.info('Databases %s exist already; left unchanged.',
+                         kept)
+            created = []
+            for index, name in enumerate(new_names):
+                try:
+                    _create_placeholder(target, client, name)
+                except exception.TroveError as exc:
+                    raise _stopped_creating(
+                        target, client, exc, created, name,
+                        new_names[index + 1:]) from exc
+                created.append(name)
+            if created:
+                try:
+                    _flush(target, client)
+                except exception.TroveError as exc:
+                    raise _create_error(exc, created, False, None,
+                                        []) from exc
+                LOG.info('Created databases %s.', created)
+        return created
 
     # Deleting
 
@@ -224,24 +238,105 @@ class MongoDBAdmin(object):
         """
         schema = _validated_batch([database])[0]
         name = schema.name
-        if name not in self.list_database_names():
-            LOG.warning('Database %s does not exist; nothing was dropped.',
+        target, client = self._connection.get()
+        # A database exists exactly while it holds a collection. Asking the
+        # one database costs the same however many the server holds; a
+        # listing of them all made each delete slower as they grew.
+        with errors.translated(target, 'listCollections', name):
+            exists = bool(client[name].list_collection_names())
+        if not exists:
+            LOG.warning('Database %r does not exist; nothing was dropped.',
                         name)
             return False
-        target, client = self._connection.get()
         with errors.translated(target, 'usersInfo', name):
             users = [user['user']
                      for user in client[name].command('usersInfo')['users']]
         with errors.translated(target, 'dropDatabase', name):
             client.drop_database(name)
-        LOG.info('Dropped database %s.', name)
+        try:
+            _flush(target, client)
+        except exception.TroveError as exc:
+            raise exception.DatabaseDeleteError(name=name,
+                                                cause=exc) from exc
+        LOG.info('Dropped database %r.', name)
         if users:
-            LOG.warning('Database %(name)s was dropped but its users '
+            LOG.warning('Database %(name)r was dropped but its users '
                         '%(users)s remain: MongoDB keeps users whose '
                         'authentication database is dropped. Remove them '
-                        'with dropUser on database %(name)s if they are no '
+                        'with dropUser on database %(name)r if they are no '
                         'longer needed.', {'name': name, 'users': users})
         return True
+
+
+def _database_names(target, client):
+    with errors.translated(target, 'listDatabases', 'admin'):
+        return client.list_database_names()
+
+
+def _create_placeholder(target, client, name):
+    with errors.translated(target, 'createCollection', name):
+        try:
+            client[name].command('create', PLACEHOLDER_COLLECTION)
+        except pymongo_errors.OperationFailure as exc:
+            # Another request created it since the listing: it exists,
+            # which is all this one asked for.
+            if exc.code != errors.NAMESPACE_EXISTS:
+                raise
+
+
+def _flush(target, client):
+    """Have the server write what it has acknowledged to disk.
+
+    mongod answers a create or a drop before its journal reaches the disk
+    (it writes the journal every 100 ms), so a crash just after could undo
+    a change the agent has already reported done, and nobody waits for
+    the answer of a cast to notice. One ``fsync`` per request covers every
+    command of a batch, on any server; os_admin may run it (clusterAdmin).
+    """
+    with errors.translated(target, 'fsync', 'admin'):
+        client.admin.command('fsync')
+
+
+def _stopped_creating(target, client, cause, created, failed, rest):
+    """The error for a batch that stopped at database ``failed``."""
+    if isinstance(cause, exception.MongoDBConnectionError):
+        # No flush: it would only wait for the server to come back.
+        if isinstance(cause.__cause__,
+                      pymongo_errors.ServerSelectionTimeoutError):
+            # No server to send the command to: it never went out.
+            return _create_error(cause, created, False, None,
+                                 [failed] + rest)
+        # The command went out and no answer came back: the server may
+        # have created the database before the connection was lost.
+        return _create_error(cause, created, False, failed, rest)
+    # The server refused the command: the database was not created, and
+    # the server is there to flush the others.
+    on_disk = False
+    if created:
+        try:
+            _flush(target, client)
+            on_disk = True
+        except exception.TroveError as exc:
+            LOG.warning('Could not flush the databases created so far to '
+                        'disk: %s', exc)
+    return _create_error(cause, created, on_disk, None, [failed] + rest)
+
+
+def _create_error(cause, created, on_disk, uncertain, not_created):
+    outcome = [_('Created: %s.') % (created or _('none'))]
+    if created and not on_disk:
+        outcome.append(_('The server did not confirm that these are on '
+                         'disk, so a crash of the server may have lost '
+                         'them.'))
+    if uncertain is not None:
+        outcome.append(_('%r may or may not have been created: the '
+                         'connection was lost before the server '
+                         'answered.') % uncertain)
+    outcome.append(_('Not created: %s.') % (not_created or _('none')))
+    return exception.DatabaseCreateError(
+        cause=cause, outcome=' '.join(outcome), created=list(created),
+        on_disk=on_disk, uncertain=uncertain,
+        not_created=list(not_created))
 
 
 def _reserved_names():
@@ -281,17 +376,23 @@ def _validated_batch(databases):
     return schemas
 
 
-def _refuse_case_twins(schemas, existing):
-    existing_by_fold = {models.fold_case(name): name for name in existing}
-    problems = []
-    for schema in schemas:
-        if schema.name in existing:
-            continue
-        twin = existing_by_fold.get(models.fold_case(schema.name))
-        if twin is not None:
-            problems.append(_('%(name)r differs only in case from the '
-                              'existing database %(twin)r')
-                            % {'name': schema.name, 'twin': twin})
+def _refuse_case_twins(schemas, existing, listed):
+    """Refuse names that differ only in case from an existing database.
+
+    :param existing: the set of the server's names.
+    :param listed: the same names as a sequence.
+    """
+    new = {models.fold_case(schema.name): schema.name for schema in schemas
+           if schema.name not in existing}
+    # Only the names that fold like a new one are looked at: folding
+    # every existing name cost a tenth of the server's listing.
+    twins = {}
+    for position in models.positions_folding_to(listed, new):
+        twins.setdefault(models.fold_case(listed[position]),
+                         listed[position])
+    problems = [_('%(name)r differs only in case from the existing '
+                  'database %(twin)r') % {'name': name, 'twin': twins[fold]}
+                for fold, name in new.items() if fold in twins]
     _raise_problems(problems)
 
 
