@@ -7,7 +7,7 @@
     python3 tools/dev.py bench   the benchmark against raw pymongo
                                  (README, "Benchmark"; --quick to shorten)
 
-Each creates ``.venv`` beside this folder on first use, installs the
+Each creates ``.devenv`` beside this folder on first use, installs the
 project and its test requirements into it, and reinstalls when a
 requirements file changes. Nothing here uses a shell.
 """
@@ -20,7 +20,8 @@ import sys
 import venv
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-VENV = os.path.join(ROOT, '.venv')
+# Not .venv: tox 4 writes a file of that name pointing at its last env.
+VENV = os.path.join(ROOT, '.devenv')
 PYTHON = os.path.join(VENV, 'bin', 'python')
 STAMP = os.path.join(VENV, '.installed')
 INPUTS = ('requirements.txt', 'test-requirements.txt', 'setup.cfg')

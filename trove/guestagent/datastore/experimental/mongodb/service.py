@@ -13,6 +13,7 @@ from trove.common.i18n import _
 from trove.common import pagination
 from trove.guestagent.datastore.experimental.mongodb import credentials
 from trove.guestagent.datastore.experimental.mongodb import errors
+from trove.guestagent.datastore.experimental.mongodb import validation
 from trove.guestagent.db import models
 
 CONF = cfg.CONF
@@ -25,9 +26,6 @@ LOG = logging.getLogger(__name__)
 # it while it is the last collection would make the database vanish. The
 # tenant may drop it once the database holds collections of its own.
 PLACEHOLDER_COLLECTION = 'trove_placeholder'
-
-# At most this many problems are spelled out in one refusal.
-_MAX_PROBLEMS_SHOWN = 10
 
 
 class ConnectionTarget(collections.namedtuple(
@@ -159,7 +157,7 @@ class MongoDBAdmin(object):
         # Hide the server's databases by position: a list comprehension
         # folding every name cost a tenth of the server's listing.
         for position in reversed(models.positions_folding_to(
-                names, _reserved_names())):
+                names, validation.reserved_names())):
             del names[position]
         # Linear when the server lists names sorted, as mongod does.
         names.sort()
@@ -184,7 +182,7 @@ class MongoDBAdmin(object):
         :param databases: a list of serialized schemas.
         :returns: the names of the databases this call created.
         """
-        schemas = _validated_batch(databases)
+        schemas = validation.validated_batch(databases)
         if not schemas:
             LOG.info('No databases to create.')
             return []
@@ -197,7 +195,7 @@ class MongoDBAdmin(object):
         with _CREATE_LOCK:
             listed = _database_names(target, client)
             existing = set(listed)
-            _refuse_case_twins(schemas, existing, listed)
+            validation.refuse_case_twins(schemas, existing, listed)
             new_names = [schema.name for schema in schemas
                          if schema.name not in existing]
             kept = [schema.name for schema in schemas
@@ -236,7 +234,7 @@ class MongoDBAdmin(object):
         :returns: ``True`` when a database was dropped, ``False`` when none
             of that name existed.
         """
-        schema = _validated_batch([database])[0]
+        schema = validation.validated_batch([database])[0]
         name = schema.name
         target, client = self._connection.get()
         # A database exists exactly while it holds a collection. Asking the
@@ -337,69 +335,3 @@ def _create_error(cause, created, on_disk, uncertain, not_created):
         cause=cause, outcome=' '.join(outcome), created=list(created),
         on_disk=on_disk, uncertain=uncertain,
         not_created=list(not_created))
-
-
-def _reserved_names():
-    return {models.fold_case(name) for name in CONF.mongodb.ignore_dbs}
-
-
-def _validated_batch(databases):
-    """Deserialize a batch, refusing it whole with every problem named."""
-    if not isinstance(databases, (list, tuple)):
-        raise exception.InvalidDatabaseRequest(
-            problems=_('databases must be a list of database payloads, not '
-                       '%s') % type(databases).__name__)
-    reserved = _reserved_names()
-    problems = []
-    schemas = []
-    seen = {}
-    for index, payload in enumerate(databases):
-        try:
-            schema = models.MongoDBSchema.deserialize_schema(payload)
-        except ValueError as exc:
-            problems.append(_('item %(index)d: %(error)s')
-                            % {'index': index, 'error': exc})
-            continue
-        folded = models.fold_case(schema.name)
-        if folded in reserved:
-            problems.append(_('%r is reserved for the server') % schema.name)
-        elif seen.get(folded) == schema.name:
-            problems.append(_('%r is listed more than once') % schema.name)
-        elif folded in seen:
-            problems.append(_('%(name)r differs only in case from %(other)r '
-                              'in the same request')
-                            % {'name': schema.name, 'other': seen[folded]})
-        else:
-            seen[folded] = schema.name
-            schemas.append(schema)
-    _raise_problems(problems)
-    return schemas
-
-
-def _refuse_case_twins(schemas, existing, listed):
-    """Refuse names that differ only in case from an existing database.
-
-    :param existing: the set of the server's names.
-    :param listed: the same names as a sequence.
-    """
-    new = {models.fold_case(schema.name): schema.name for schema in schemas
-           if schema.name not in existing}
-    # Only the names that fold like a new one are looked at: folding
-    # every existing name cost a tenth of the server's listing.
-    twins = {}
-    for position in models.positions_folding_to(listed, new):
-        twins.setdefault(models.fold_case(listed[position]),
-                         listed[position])
-    problems = [_('%(name)r differs only in case from the existing '
-                  'database %(twin)r') % {'name': name, 'twin': twins[fold]}
-                for fold, name in new.items() if fold in twins]
-    _raise_problems(problems)
-
-
-def _raise_problems(problems):
-    if not problems:
-        return
-    shown = problems[:_MAX_PROBLEMS_SHOWN]
-    if len(problems) > len(shown):
-        shown.append(_('and %d more') % (len(problems) - len(shown)))
-    raise exception.InvalidDatabaseRequest(problems='; '.join(shown))
