@@ -176,6 +176,17 @@ class SecantusServer(object):
                 self._process.wait()
         self._process = None
 
+    def freeze(self):
+        """Freeze the process (SIGSTOP), like a hung server.
+
+        Its connections stay open, and nothing answers on them.
+        """
+        self._process.send_signal(signal.SIGSTOP)
+
+    def thaw(self):
+        """Let a frozen server run again (SIGCONT)."""
+        self._process.send_signal(signal.SIGCONT)
+
     def restart(self):
         self.stop()
         self.start()
@@ -237,7 +248,7 @@ class ExternalServer(SecantusServer):
     def stop(self):
         raise NotImplementedError('cannot stop an external mongod')
 
-    kill = restart = stop
+    kill = restart = freeze = thaw = stop
 
     def log_tail(self, lines=20):
         return '(external server: no log)'

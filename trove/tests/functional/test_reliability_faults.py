@@ -255,3 +255,30 @@ class ServerFaultsTest(base.FunctionalTestCase):
             'create, list and delete (%d restarts)' % restarts,
             'the first call after every restart succeeded; no agent '
             'restart needed')
+
+    def test_hung_server_fails_a_list_within_the_selection_timeout(self):
+        self.admin.create_database(payloads('kept'))
+        self.server.freeze()
+        self.addCleanup(self.server.thaw)
+
+        _result, error, elapsed = self.timed(self.manager.list_databases,
+                                             None)
+
+        self.assertIsInstance(error, exception.MongoDBConnectionError)
+        address = '%s:%d' % (self.server.host, self.server.port)
+        self.assertIn('%s within %s s' % (address, self.timeout),
+                      str(error))
+        # database-list is a call Trove gives up on after 5 s: a hung
+        # server must not hold it for operation_timeout (30 s).
+        self.assertLess(elapsed, self.timeout + MARGIN)
+        self.server.thaw()
+        self.assertEqual((payloads('kept'), None),
+                         self.manager.list_databases(None))
+        reliability.report(
+            self, 'Faults',
+            'server frozen (SIGSTOP: connections open, nothing answers) '
+            'during a database-list',
+            'MongoDBConnectionError naming host:port after %.1f s, within '
+            'server_selection_timeout (%.0f s) + %.0f s rather than '
+            'operation_timeout; the next list after SIGCONT succeeded'
+            % (elapsed, self.timeout, MARGIN))

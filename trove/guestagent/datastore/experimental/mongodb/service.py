@@ -267,8 +267,15 @@ class MongoDBAdmin(object):
 
 
 def _database_names(target, client):
+    # database-list is a call whose caller gives up after Trove's
+    # agent_call_low_timeout (5 s), and listing names is cheap on any
+    # server. So a server that holds the connection open but has stopped
+    # answering (hung, or its disk is) must fail the listing within
+    # server_selection_timeout too, not after operation_timeout, which
+    # the writes keep.
     with errors.translated(target, 'listDatabases', 'admin'):
-        return client.list_database_names()
+        with pymongo.timeout(target.server_selection_timeout):
+            return client.list_database_names()
 
 
 def _create_placeholder(target, client, name):
