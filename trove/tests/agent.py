@@ -73,15 +73,30 @@ def delete_queues(url, guest_id):
     RabbitMQ keeps a topic queue after its consumer leaves, so that casts
     wait for the agent's next start; a test's guest never starts again.
     """
-    parsed = parse.urlsplit(url)
-    if parsed.scheme not in ('rabbit', 'amqp'):
-        return
     topic = 'guestagent.%s' % guest_id
+    delete_queue_names(url, [topic, '%s.%s' % (topic, guest_id)])
+
+
+def delete_queue_names(url, names):
+    """Remove the queues ``names`` from the broker, with what they hold."""
+    parsed = parse.urlsplit(url)
+    if parsed.scheme not in ('rabbit', 'amqp') or not names:
+        return
     with kombu.Connection(parsed._replace(scheme='amqp').geturl(),
                           connect_timeout=5) as connection:
         channel = connection.channel()
-        for queue in (topic, '%s.%s' % (topic, guest_id)):
+        for queue in names:
             channel.queue_delete(queue)
+
+
+def reply_queue(transport):
+    """The name of the reply queue of ``transport``'s calls, if it has one.
+
+    oslo.messaging's AMQP driver declares it at the first call and lets
+    RabbitMQ expire it only half an hour after its consumer leaves; a test
+    deletes it once its transport is closed. Other drivers have none.
+    """
+    return getattr(getattr(transport, '_driver', None), '_reply_q', None)
 
 
 class AgentProcess(object):
@@ -111,9 +126,13 @@ class AgentProcess(object):
                    'mongodb_port': self.server.port,
                    'admin_credentials_file': self.server.credentials_file,
                    'server_selection_timeout': '2.0'}
+        # The reply queue of each trove-mongodb run outlives the command
+        # (half an hour by default); a test's commands need it no longer.
+        rabbit = {'rabbit_transient_queues_ttl': '60'}
         with open(self.config_file, 'w') as stream:
             for section, values in (('DEFAULT', default),
-                                    ('mongodb', mongodb)):
+                                    ('mongodb', mongodb),
+                                    ('oslo_messaging_rabbit', rabbit)):
                 stream.write('[%s]\n' % section)
                 for key, value in sorted(values.items()):
                     stream.write('%s = %s\n' % (key, value))

@@ -20,6 +20,7 @@ from testtools import content
 MODULES = (
     'trove.tests.functional.test_reliability_input',
     'trove.tests.functional.test_reliability_faults',
+    'trove.tests.functional.test_reliability_rpc',
     'trove.tests.functional.test_reliability_concurrency',
     'trove.tests.functional.test_reliability_security',
     'trove.tests.functional.test_reliability_load',

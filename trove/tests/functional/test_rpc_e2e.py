@@ -21,6 +21,7 @@ import oslo_messaging as messaging
 
 from trove.common import cfg
 from trove.common import exception
+from trove.common import rpc
 from trove.guestagent import api
 from trove.guestagent.db import models
 from trove.tests import agent as agent_process
@@ -117,7 +118,9 @@ class AgentTestCase(base.TestCase):
 
     def setUp(self):
         super(AgentTestCase, self).setUp()
+        note_reply_queue = self.delete_reply_queue(rpc.get_transport)
         self.useFixture(test_messaging.Transport(self.transport_url))
+        self.addCleanup(note_reply_queue)
         for secret in self.server.secret_values() + [AUTH_TOKEN,
                                                      ROOT_PASSWORD]:
             self.add_secret(secret)
@@ -128,6 +131,26 @@ class AgentTestCase(base.TestCase):
         self.guest_id = self.agent.guest_id
         self.api = api.API(trove_context(), self.guest_id)
         self.log_mark = len(self.agent.log())
+
+    def delete_reply_queue(self, get_transport):
+        """Delete the reply queue of a transport of the test, at its end.
+
+        Call it before the transport's cleanup is registered, and register
+        what it returns after: the name is taken while the transport is
+        open, and the queue deleted once it is closed, since a queue
+        deleted under its consumer would only be declared again.
+
+        :param get_transport: returns the transport, when called.
+        """
+        names = []
+        self.addCleanup(agent_process.delete_queue_names,
+                        self.transport_url, names)
+
+        def note():
+            name = agent_process.reply_queue(get_transport())
+            if name:
+                names.append(name)
+        return note
 
     def wait_for_log(self, *fragments):
         """The agent's log line, written by this test, with ``fragments``."""
@@ -285,7 +308,9 @@ class DatabaseCommandsOverRPCTest(AgentTestCase):
         # project's errors.
         transport = messaging.get_rpc_transport(
             CONF, url=self.transport_url)
+        note_reply_queue = self.delete_reply_queue(lambda: transport)
         self.addCleanup(transport.cleanup)
+        self.addCleanup(note_reply_queue)
         target = messaging.Target(exchange='trove',
                                   topic='guestagent.%s' % self.guest_id,
                                   version='1.0')
