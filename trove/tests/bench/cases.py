@@ -3,7 +3,10 @@
 Every case runs the plugin's ``Manager`` (as the guest agent's RPC
 endpoint calls it, with the payloads Trove sends) against raw pymongo
 doing the same server work (:mod:`.baseline`), on the same server, in the
-same process, interleaved by :func:`.timing.interleaved`.
+same process, interleaved by :func:`.timing.interleaved`. The RPC cases
+run ``list_databases`` through RabbitMQ to trove-guestagent in a process
+of its own (:mod:`.rpc`) against ``rpc_ping`` on the same transport plus
+the direct list.
 """
 
 import itertools
@@ -303,23 +306,95 @@ def _count(number):
     return '{:,}'.format(number)
 
 
-# ---------------------------------------------------------------------------
-# RPC figures: PENDING the RPC agent issue; the one place to add them.
-#
-# When the RPC agent has landed, this function measures ``list_databases``
-# through RabbitMQ (an oslo.messaging RPCClient ``call`` to the agent's
-# topic, the agent serving in a process of its own) against the floor of
-# ``rpc_ping`` on the same transport plus the direct ``Manager`` list, at
-# each size, and returns rows with ``target=RPC_TARGET``. Until then it
-# returns ``None`` and the report says the RPC figure was not measured.
-# ---------------------------------------------------------------------------
+# RPC figures.
 
+# list_databases over RabbitMQ costs at most 20 % more than its floor:
+# rpc_ping on the same transport, plus the direct list of the same page.
 RPC_TARGET = 1.2
+RPC_FLOOR = 'rpc_ping + direct list'
+# For information: the transport's own cost, the RPC list against
+# rpc_ping alone.
+RPC_PING_ONLY = 'rpc_ping only'
 
 
-def rpc_rows(bench, databases, repeat, warmup=2):
-    """Rows for list_databases over RPC, or ``None`` while not built."""
-    return None
+def rpc_list_page(bench, agent, databases, repeat, warmup=2):
+    """The first page over RPC against ``rpc_ping`` plus the direct list.
+
+    ``agent`` (:class:`.rpc.RpcAgent`) is trove-guestagent in a process of
+    its own on the same server, called through the caller API over
+    RabbitMQ as Trove's taskmanager calls it. The floor is what the
+    transport costs by itself (``rpc_ping``: the same call path, the same
+    context, no work and a one-word answer) plus what the list costs by
+    itself (the ``Manager`` in this process, called as the agent's
+    endpoint calls it), added per repetition. The three run interleaved,
+    so the ratio's excess over 1.00 is what carrying a page over RPC
+    costs beyond both: arguments and answer through the serializer and
+    JSON, the endpoint, the agent's executor.
+    """
+    rpc_page = agent.api.list_databases(limit=PAGE)
+    direct_page = bench.manager.list_databases(None, limit=PAGE)
+    # Untimed: the agent answers what the Manager does (JSON makes the
+    # answer's tuple a list).
+    if list(rpc_page) != list(direct_page):
+        raise RuntimeError('list_databases over RPC answered %r, the '
+                           'Manager %r' % (rpc_page, direct_page))
+    over_rpc, ping, direct = timing.interleaved(
+        [lambda i: agent.api.list_databases(limit=PAGE),
+         lambda i: agent.api.rpc_ping(),
+         lambda i: bench.manager.list_databases(None, limit=PAGE)],
+        repeat, warmup)
+    return _rows('list page of %d @ %s dbs over RPC' % (PAGE,
+                                                        _count(databases)),
+                 over_rpc,
+                 [(RPC_FLOOR, RPC_TARGET,
+                   [p + d for p, d in zip(ping, direct)]),
+                  (RPC_PING_ONLY, None, ping)])
+
+
+def rpc_full_walk(bench, agent, databases, repeat, warmup=1):
+    """Every page over RPC, by marker, against a ping per page + direct."""
+    pages = []
+
+    def direct_page(marker):
+        pages.append(marker)
+        return bench.manager.list_databases(None, limit=PAGE,
+                                            marker=marker)
+
+    def rpc_walk(index):
+        return walk(lambda marker: agent.api.list_databases(
+            limit=PAGE, marker=marker), databases)
+
+    def direct_walk(index):
+        return walk(lambda marker: bench.manager.list_databases(
+            None, limit=PAGE, marker=marker), databases)
+
+    # Untimed: the same names, and how many calls a walk makes.
+    expected = walk(direct_page, databases)
+    if rpc_walk(None) != expected:
+        raise RuntimeError('the walk over RPC listed other databases than '
+                           'the Manager')
+    over_rpc, pings, direct = timing.interleaved(
+        [rpc_walk,
+         lambda i: [agent.api.rpc_ping() for _ in pages],
+         direct_walk],
+        repeat, warmup)
+    return _rows('full walk @ %s dbs over RPC' % _count(databases),
+                 over_rpc,
+                 [(RPC_FLOOR, RPC_TARGET,
+                   [p + d for p, d in zip(pings, direct)])])
+
+
+def rpc_rows(bench, agent, databases, repeat, walk_repeat=0, warmup=2):
+    """The RPC rows at ``databases``: the first page, and the full walk.
+
+    :param agent: a started :class:`.rpc.RpcAgent` on ``bench.server``.
+    :param walk_repeat: repetitions of the full walk; 0 leaves it out.
+    """
+    rows = rpc_list_page(bench, agent, databases, repeat, warmup)
+    if walk_repeat:
+        rows += rpc_full_walk(bench, agent, databases, walk_repeat,
+                              min(warmup, 1))
+    return rows
 
 
 # Server work check.

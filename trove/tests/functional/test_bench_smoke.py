@@ -5,6 +5,9 @@ slow or busy. These tests run every measuring function with tiny counts
 and check that the plugin and its baseline did the same server work and
 left the server the same, so that the figures in the README compare what
 they claim to.
+
+The RPC figures need RabbitMQ, as the end-to-end tests do: without a
+broker their tests fail, never skip.
 """
 
 import logging
@@ -12,14 +15,21 @@ import os
 import subprocess
 import sys
 
+import fixtures
+import kombu
+from kombu import exceptions as kombu_exceptions
+
 from trove.guestagent.datastore.experimental.mongodb import service
+from trove.tests import agent as agent_process
 from trove.tests import base as unit_base
 from trove.tests.bench import baseline
 from trove.tests.bench import cases
 from trove.tests.bench import memory
 from trove.tests.bench import report
+from trove.tests.bench import rpc
 from trove.tests.bench import timing
 from trove.tests.functional import base
+from trove.tests import secantus
 
 TOOLS_BENCH = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.dirname(os.path.abspath(__file__))))), 'tools', 'bench.py')
@@ -134,7 +144,6 @@ class BenchSmokeTest(base.FunctionalTestCase):
                 + cases.list_page(self.bench, self.TENANTS, 2, warmup=1)
                 + cases.noise_floor(self.bench, self.TENANTS, 1, warmup=0)
                 + cases.full_walk(self.bench, self.TENANTS, 1, warmup=0))
-        self.assertIsNone(cases.rpc_rows(self.bench, self.TENANTS, 1))
         # Whatever the plugin and the baselines created, they removed.
         self.assertEqual(before, self.tenant_databases())
         self.assertEqual(logging.NOTSET, logging.getLogger('trove').level)
@@ -171,19 +180,133 @@ class BenchSmokeTest(base.FunctionalTestCase):
         self.assertIn('peak - idle', lines[1])
 
 
+class BenchRpcSmokeTest(base.FunctionalTestCase):
+    """The RPC rows, against trove-guestagent as its own process."""
+
+    MODE = 'spec'
+    # Two pages of 100, so that the walk follows a marker.
+    TENANTS = cases.PAGE + 5
+
+    def setUp(self):
+        super(BenchRpcSmokeTest, self).setUp()
+        self.url = agent_process.transport_url()
+        agent_process.require_broker(self.url)
+        self.bench = cases.Bench(self.server)
+        self.addCleanup(self.bench.close)
+        self.bench.populate(self.TENANTS)
+        self.agent = rpc.RpcAgent(
+            self.server, self.url,
+            self.useFixture(fixtures.TempDir()).path)
+        self.addCleanup(self.agent.close)
+        self.agent.start()
+        self.add_secret(rpc.trove_context().auth_token)
+
+    def count_calls(self, owner, name):
+        """Count the calls to ``owner.name``, still made as before."""
+        return self.useFixture(fixtures.MockPatchObject(
+            owner, name, wraps=getattr(owner, name))).mock
+
+    def queue_exists(self, name):
+        with kombu.Connection(self.url.replace('rabbit://', 'amqp://', 1),
+                              connect_timeout=5) as connection:
+            try:
+                connection.channel().queue_declare(name, passive=True)
+            except kombu_exceptions.ChannelError:
+                return False
+            return True
+
+    def test_rpc_rows_time_both_sides_and_leave_no_queue(self):
+        rpc_list = self.count_calls(self.agent.api, 'list_databases')
+        ping = self.count_calls(self.agent.api, 'rpc_ping')
+        direct_list = self.count_calls(self.bench.manager, 'list_databases')
+        before = self.tenant_databases()
+
+        rows = cases.rpc_rows(self.bench, self.agent, self.TENANTS, 2,
+                              walk_repeat=1, warmup=1)
+
+        self.assertEqual(
+            [('list page of 100 @ 105 dbs over RPC', cases.RPC_FLOOR,
+              cases.RPC_TARGET),
+             ('list page of 100 @ 105 dbs over RPC', cases.RPC_PING_ONLY,
+              None),
+             ('full walk @ 105 dbs over RPC', cases.RPC_FLOOR,
+              cases.RPC_TARGET)],
+            [(row.case, row.kind, row.target) for row in rows])
+        self.assertEqual([2, 2, 1], [row.plugin.count for row in rows])
+        self.assertEqual([2, 2, 1], [row.baseline.count for row in rows])
+        for row in rows:
+            self.assertGreater(row.plugin.median, 0)
+            self.assertGreater(row.baseline.median, 0)
+            self.assertIn(row.met, (True, False, None))
+        # Page: a check, then warm-up and timed repetitions, each side
+        # once. Walk: a check, then warm-up and timed walks of two pages,
+        # a ping per page on the floor's side.
+        self.assertEqual(1 + 3 + 2 * (1 + 2), rpc_list.call_count)
+        self.assertEqual(3 + 2 * 2, ping.call_count)
+        self.assertEqual(1 + 3 + 2 * (1 + 2), direct_list.call_count)
+        rpc_list.assert_any_call(limit=cases.PAGE)
+        rpc_list.assert_any_call(limit=cases.PAGE, marker='tenant00099')
+        # Nothing but the list went over the bus: no change on the server.
+        self.assertEqual(before, self.tenant_databases())
+        table = report.timing_table(rows).splitlines()
+        self.assertEqual(len(rows) + 4, len(table))
+        self.assertIn('over RPC', table[3])
+
+        guest_id = self.agent.guest_id
+        topic = 'guestagent.%s' % guest_id
+        self.agent.close()
+        self.assertFalse(self.agent.agent.running)
+        self.assertTrue(self.agent.reply_queue.startswith('reply_'))
+        for queue in (topic, '%s.%s' % (topic, guest_id),
+                      self.agent.reply_queue):
+            self.assertFalse(self.queue_exists(queue), queue)
+
+    def tenant_databases(self):
+        return {name for name in self.server_names()
+                if name not in baseline.SERVER_DATABASES}
+
+
+class BenchRpcUnavailableTest(unit_base.TestCase):
+
+    def test_an_unreachable_broker_is_named(self):
+        port = secantus.free_port()
+        self.assertEqual(
+            'RabbitMQ unreachable at rabbit://127.0.0.1:%d/' % port,
+            rpc.unavailable('rabbit://guest:secret@127.0.0.1:%d/' % port))
+
+    def test_a_reachable_broker_is_not_reported(self):
+        url = agent_process.transport_url()
+        agent_process.require_broker(url)
+        self.assertIsNone(rpc.unavailable(url))
+
+
 class BenchCommandTest(unit_base.TestCase):
 
-    def test_the_command_prints_the_tables(self):
+    def bench(self, *args, **environment):
         # The command starts its own server, or uses the external mongod.
         completed = subprocess.run(
             [sys.executable, TOOLS_BENCH, '--repeat', '1', '--sizes', '5,8',
-             '--no-memory'],
+             '--no-memory'] + list(args),
             stdin=subprocess.DEVNULL, capture_output=True, text=True,
-            timeout=300)
+            env=dict(os.environ, **environment), timeout=300)
         self.assertEqual(0, completed.returncode, completed.stderr)
-        out = completed.stdout
-        self.assertIn('same server work: yes', out)
+        self.assertIn('same server work: yes', completed.stdout)
+        return completed.stdout
+
+    def test_the_command_prints_the_tables(self):
+        agent_process.require_broker(agent_process.transport_url())
+        out = self.bench()
         for line in ('list page of 100 @ 8 dbs', 'full walk @ 5 dbs',
                      'create batch of 100', 'plugin ms: median [min, max]',
-                     'RPC: not measured'):
+                     'list page of 100 @ 5 dbs over RPC',
+                     'full walk @ 8 dbs over RPC'):
             self.assertIn(line, out)
+        self.assertNotIn('RPC: not measured', out)
+
+    def test_without_a_broker_the_rpc_figure_says_not_measured(self):
+        port = secantus.free_port()
+        out = self.bench(**{agent_process.TRANSPORT_URL_VARIABLE:
+                            'rabbit://guest:guest@127.0.0.1:%d/' % port})
+        self.assertIn('RPC: not measured (RabbitMQ unreachable at '
+                      'rabbit://127.0.0.1:%d/).' % port, out)
+        self.assertNotIn('over RPC', out)

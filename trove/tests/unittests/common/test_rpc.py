@@ -1,6 +1,11 @@
+import datetime
 import socket
+from unittest import mock
+import uuid
 
 from oslo_context import context
+import oslo_messaging as messaging
+from oslo_serialization import jsonutils
 
 from trove.common import cfg
 from trove.common import exception
@@ -52,6 +57,49 @@ class SerializerTest(base.TestCase):
     def test_entities_go_through_json(self):
         self.assertEqual([['a'], None], self.serializer.serialize_entity(
             None, (('a',), None)))
+
+    def assert_as_to_primitive(self, entity):
+        expected = jsonutils.to_primitive(entity, convert_instances=True)
+        serialized = self.serializer.serialize_entity(None, entity)
+        # repr: also tells a list from a tuple and True from 1.
+        self.assertEqual(repr(expected), repr(serialized))
+        return serialized
+
+    def test_plain_json_serializes_as_to_primitive(self):
+        page = [{'_name': 'db%03d' % index, '_character_set': None,
+                 '_collate': None} for index in range(3)]
+        for entity in [(page, 'db002'), ([], None), True, None, 0, 1.5,
+                       'ünïcode', {'nested': [(1, 2.0), {'deep': ('x',)}]},
+                       {2: 'int key', None: 'none key', True: [False]},
+                       {}, (), [[[[[['six levels']]]]]]]:
+            self.assert_as_to_primitive(entity)
+
+    def test_plain_json_is_copied(self):
+        entity = {'databases': [{'_name': 'a'}]}
+        serialized = self.assert_as_to_primitive(entity)
+        serialized['databases'][0]['_name'] = 'changed'
+        self.assertEqual({'databases': [{'_name': 'a'}]}, entity)
+
+    def test_other_types_take_to_primitive(self):
+        class Name(str):
+            pass
+
+        class Thing(object):
+            def __init__(self):
+                self.name = 'thing'
+
+        for entity in [datetime.datetime(2024, 5, 6, 7, 8, 9),
+                       uuid.UUID(int=7), b'bytes', Name('sub'), Thing(),
+                       {'inside': [datetime.date(2024, 5, 6)]},
+                       [('ok', frozenset([3]))]]:
+            self.assert_as_to_primitive(entity)
+
+    def test_a_base_serializer_of_the_caller_sees_every_entity(self):
+        base = mock.Mock(spec=messaging.Serializer)
+        serializer = rpc.RequestContextSerializer(base)
+        self.assertIs(base.serialize_entity.return_value,
+                      serializer.serialize_entity(None, ['plain']))
+        base.serialize_entity.assert_called_once_with(None, ['plain'])
 
 
 class TransportTest(base.TestCase):
