@@ -13,7 +13,7 @@ broker it says that figure was not measured.
 
     python tools/bench.py [--quick] [--repeat N] [--sizes 100,1000,10000]
 
-Also ``tox -e bench`` and ``python3 tools/dev.py bench``.
+Also ``tox -e bench``.
 """
 
 import argparse

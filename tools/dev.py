@@ -1,11 +1,9 @@
 #!/usr/bin/env python3
-"""The project's entry points on a machine that has only Python 3.
+"""The project's two entry points on a machine that has only Python 3.
 
     python3 tools/dev.py demo    the main job: a real server, driven by
                                  database-create, -list and -delete
     python3 tools/dev.py test    every test: pep8, unit and functional
-    python3 tools/dev.py bench   the benchmark against raw pymongo
-                                 (README, "Benchmark"; --quick to shorten)
 
 Each creates ``.devenv`` beside this folder on first use, installs the
 project and its test requirements into it, and reinstalls when a
@@ -99,11 +97,7 @@ def test(args):
     sys.exit(status)
 
 
-def bench(args):
-    _run([PYTHON, os.path.join(ROOT, 'tools', 'bench.py')] + args)
-
-
-COMMANDS = {'demo': demo, 'test': test, 'bench': bench}
+COMMANDS = {'demo': demo, 'test': test}
 
 
 def main(argv):
