@@ -112,14 +112,16 @@ class DatastoreSchema(object):
         return schema
 
     @classmethod
-    def serialize_server_name(cls, name):
-        """``from_server(name).serialize()``, without building the schema.
+    def serialize_server_names(cls, names):
+        """``[from_server(name).serialize() for name in names]``, faster.
 
         A page of database-list may hold every database on the server;
-        building a schema object per name only to serialize it doubled the
-        time the page took to build.
+        building a schema object, or even calling a method, per name only
+        to serialize it was the largest part of what the plugin adds to
+        the server's listing.
         """
-        return {'_name': name, '_character_set': None, '_collate': None}
+        return [{'_name': name, '_character_set': None, '_collate': None}
+                for name in names]
 
     @property
     def name(self):

@@ -125,6 +125,7 @@ class FoldCaseTest(base.TestCase):
 class SerializeServerNameTest(base.TestCase):
 
     def test_same_payload_as_a_schema_from_the_server(self):
-        for name in ('sales', 'odd name', '\u20ac'):
-            self.assertEqual(Schema.from_server(name).serialize(),
-                             Schema.serialize_server_name(name))
+        names = ['sales', 'odd name', '\u20ac']
+        self.assertEqual([Schema.from_server(name).serialize()
+                          for name in names],
+                         Schema.serialize_server_names(names))

@@ -166,8 +166,8 @@ class MongoDBAdmin(object):
                 names, limit, marker, bool(include_marker))
         except ValueError as exc:
             raise exception.InvalidDatabaseRequest(problems=str(exc))
-        return ([models.MongoDBSchema.serialize_server_name(name)
-                 for name in page], next_marker)
+        return (models.MongoDBSchema.serialize_server_names(page),
+                next_marker)
 
     # Creating
 
