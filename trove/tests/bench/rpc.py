@@ -11,9 +11,7 @@ Set ``TROVE_TEST_TRANSPORT_URL`` to use another broker than RabbitMQ at
 """
 
 import os
-from urllib import parse
 
-import kombu
 from oslo_context import context
 
 from trove.common import rpc
@@ -99,8 +97,8 @@ class RpcAgent(object):
                     # The caller's reply queue, which oslo.messaging
                     # declared on the first call; named before the
                     # transport that knows it goes.
-                    self.reply_queue = getattr(
-                        rpc.get_transport()._driver, '_reply_q', None)
+                    self.reply_queue = agent_process.reply_queue(
+                        rpc.get_transport())
                     self._transport.cleanUp()
                     self._transport = None
             agent_process.delete_queues(self.url, self.guest_id)
@@ -110,10 +108,5 @@ class RpcAgent(object):
     def _delete_reply_queue(self):
         # RabbitMQ would expire it only after rabbit_transient_queues_ttl
         # (30 minutes by default).
-        parsed = parse.urlsplit(self.url)
-        if self.reply_queue is None or parsed.scheme not in ('rabbit',
-                                                             'amqp'):
-            return
-        with kombu.Connection(parsed._replace(scheme='amqp').geturl(),
-                              connect_timeout=5) as connection:
-            connection.channel().queue_delete(self.reply_queue)
+        if self.reply_queue is not None:
+            agent_process.delete_queue_names(self.url, [self.reply_queue])
