@@ -99,6 +99,14 @@ def reply_queue(transport):
     return getattr(getattr(transport, '_driver', None), '_reply_q', None)
 
 
+def _read_text(path):
+    try:
+        with open(path, errors='replace') as stream:
+            return stream.read()
+    except FileNotFoundError:
+        return ''
+
+
 class AgentProcess(object):
     """One trove-guestagent process for ``server``.
 
@@ -146,18 +154,12 @@ class AgentProcess(object):
         return self._process.pid
 
     def log(self):
-        try:
-            with open(self.log_file, errors='replace') as stream:
-                return stream.read()
-        except FileNotFoundError:
-            return ''
+        """What the agent has logged so far."""
+        return _read_text(self.log_file)
 
     def output(self):
-        try:
-            with open(self.output_file, errors='replace') as stream:
-                return stream.read()
-        except FileNotFoundError:
-            return ''
+        """What the agent has written to stdout and stderr so far."""
+        return _read_text(self.output_file)
 
     def start(self, timeout=START_TIMEOUT):
         """Start the agent and wait until it takes requests."""
