@@ -20,6 +20,7 @@ import oslo_messaging as messaging
 
 from trove.common import exception
 from trove.common import rpc
+from trove.guestagent.db import models
 
 LOG = logging.getLogger(__name__)
 
@@ -31,10 +32,7 @@ def describe_databases(arguments):
         payloads = [arguments['database']]
     if payloads is None:
         return None
-    if not isinstance(payloads, (list, tuple)):
-        payloads = [payloads]
-    return [payload.get('_name') if isinstance(payload, dict) else payload
-            for payload in payloads]
+    return models.payload_names(payloads)
 
 
 class ManagerEndpoint(object):

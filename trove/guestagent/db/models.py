@@ -98,27 +98,15 @@ class DatastoreSchema(object):
         self._collate = collate
 
     @classmethod
-    def from_server(cls, name):
-        """A schema for a name the server reports, taken as it is.
+    def serialize_server_names(cls, names):
+        """The payloads of the databases the server lists, names as they are.
 
         The server is the authority on what exists: a database made outside
-        Trove, with a name these rules refuse, is still listed, and does
-        not break the listing.
-        """
-        schema = cls.__new__(cls)
-        schema._name = name
-        schema._character_set = None
-        schema._collate = None
-        return schema
-
-    @classmethod
-    def serialize_server_names(cls, names):
-        """``[from_server(name).serialize() for name in names]``, faster.
-
-        A page of database-list may hold every database on the server;
-        building a schema object, or even calling a method, per name only
-        to serialize it was the largest part of what the plugin adds to
-        the server's listing.
+        Trove, with a name these rules refuse, is still listed, and does not
+        break the listing. A page may hold every database on the server;
+        building a schema object, or even calling a method, per name only to
+        serialize it was the largest part of what the plugin adds to the
+        server's listing.
         """
         return [{'_name': name, '_character_set': None, '_collate': None}
                 for name in names]
@@ -181,6 +169,18 @@ class DatastoreSchema(object):
 
     def __repr__(self):
         return '%s(%r)' % (type(self).__name__, self._name)
+
+
+def payload_name(payload):
+    """The database name of a payload, for a log line; never raises."""
+    return payload.get('_name') if isinstance(payload, dict) else payload
+
+
+def payload_names(payloads):
+    """The database names of a batch, for a log line; never raises."""
+    if not isinstance(payloads, (list, tuple)):
+        payloads = [payloads]
+    return [payload_name(payload) for payload in payloads]
 
 
 def _describe_keys(payload):

@@ -89,11 +89,11 @@ class MongoDBSchemaPayloadTest(base.TestCase):
              '_ignore_dbs': ['admin'], '$where': '1'})
         self.assertEqual(Schema('sales'), schema)
 
-    def test_from_server_takes_any_name_as_it_is(self):
+    def test_server_names_are_taken_as_they_are(self):
         # A database made outside Trove must not break the listing.
-        self.assertEqual({'_name': 'odd name', '_character_set': None,
-                          '_collate': None},
-                         Schema.from_server('odd name').serialize())
+        self.assertEqual([{'_name': 'odd name', '_character_set': None,
+                           '_collate': None}],
+                         Schema.serialize_server_names(['odd name']))
 
 
 class FoldCaseTest(base.TestCase):
@@ -124,8 +124,7 @@ class FoldCaseTest(base.TestCase):
 
 class SerializeServerNameTest(base.TestCase):
 
-    def test_same_payload_as_a_schema_from_the_server(self):
-        names = ['sales', 'odd name', '\u20ac']
-        self.assertEqual([Schema.from_server(name).serialize()
-                          for name in names],
+    def test_same_payload_as_a_schema(self):
+        names = ['sales', '\u20ac']
+        self.assertEqual([Schema(name).serialize() for name in names],
                          Schema.serialize_server_names(names))

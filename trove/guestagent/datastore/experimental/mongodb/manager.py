@@ -3,22 +3,11 @@
 from oslo_log import log as logging
 
 from trove.guestagent.datastore.experimental.mongodb import service
+from trove.guestagent.db import models
 from trove.guestagent import preparation
 from trove.guestagent import unsupported
 
 LOG = logging.getLogger(__name__)
-
-
-def _name(payload):
-    """The database name of a payload, for a log line; never raises."""
-    return payload.get('_name') if isinstance(payload, dict) else payload
-
-
-def _names(payloads):
-    """The database names of a batch, for a log line; never raises."""
-    if not isinstance(payloads, (list, tuple)):
-        payloads = [payloads]
-    return [_name(payload) for payload in payloads]
 
 
 class Manager(unsupported.unsupported_operations('mongodb')):
@@ -40,7 +29,7 @@ class Manager(unsupported.unsupported_operations('mongodb')):
         return self._admin
 
     def create_database(self, context, databases):
-        LOG.info('Creating databases %s.', _names(databases))
+        LOG.info('Creating databases %s.', models.payload_names(databases))
         self.admin.create_database(databases)
 
     def list_databases(self, context, limit=None, marker=None,
@@ -52,7 +41,7 @@ class Manager(unsupported.unsupported_operations('mongodb')):
         return self.admin.list_databases(limit, marker, include_marker)
 
     def delete_database(self, context, database):
-        LOG.info('Deleting database %r.', _name(database))
+        LOG.info('Deleting database %r.', models.payload_name(database))
         self.admin.delete_database(database)
 
     def rpc_ping(self, context):
