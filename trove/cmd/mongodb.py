@@ -33,6 +33,7 @@ from trove.common import rpc
 from trove.guestagent import api
 from trove.guestagent.datastore.experimental.mongodb import manager
 from trove.guestagent.datastore.experimental.mongodb import service
+from trove.guestagent.datastore.experimental.mongodb import validation
 from trove.guestagent.db import models
 
 CONF = cfg.CONF
@@ -129,8 +130,7 @@ def _schema(name, character_set=None, collate=None):
     """Validate a name as Trove's API would before sending it."""
     schema = models.MongoDBSchema(name, character_set=character_set,
                                   collate=collate)
-    reserved = {models.fold_case(db) for db in CONF.mongodb.ignore_dbs}
-    if models.fold_case(name) in reserved:
+    if models.fold_case(name) in validation.reserved_names():
         raise CommandError(_('Database %s is reserved for the MongoDB '
                              'server ([mongodb] ignore_dbs).') % name)
     return schema
