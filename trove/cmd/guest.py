@@ -17,11 +17,13 @@ from oslo_config import cfg as oslo_cfg
 from oslo_log import log as logging
 
 from trove.common import cfg
+from trove.common import exception
 from trove.common import log_filters
 from trove.common import rpc
 from trove.guestagent import agent as guest_agent
+from trove.guestagent.datastore.experimental.mongodb import connection
+from trove.guestagent.datastore.experimental.mongodb import credentials
 from trove.guestagent.datastore.experimental.mongodb import manager
-from trove.guestagent.datastore.experimental.mongodb import service
 
 CONF = cfg.CONF
 LOG = logging.getLogger(__name__)
@@ -112,6 +114,24 @@ def parse_config(argv):
     log_filters.install()
 
 
+def configuration_problem():
+    """What is wrong with the configuration, in one line, or ``None``.
+
+    Checked before the agent takes requests: oslo.config checks a value
+    only when it is read, and a bad one would otherwise fail every request
+    with a traceback. MongoDB itself is not asked: the agent starts while
+    it is down, and serves once it is up.
+    """
+    problem = cfg.invalid_option()
+    if problem is not None:
+        return 'invalid configuration: %s' % problem
+    try:
+        credentials.load_credentials(CONF.mongodb.admin_credentials_file)
+    except exception.CredentialsFileError as exc:
+        return str(exc)
+    return None
+
+
 def _fail(message):
     LOG.error('%s', message)
     sys.stderr.write('%s: %s\n' % (PROG, message))
@@ -130,6 +150,10 @@ def main(argv=None):
         _fail('[DEFAULT] guest_id is not set: it names the instance, and '
               'so the topic guestagent.<guest_id>, this agent serves.')
         return 2
+    problem = configuration_problem()
+    if problem is not None:
+        _fail(problem)
+        return 2
     try:
         agent = guest_agent.GuestAgent(manager.Manager(), CONF.guest_id)
     except Exception as exc:
@@ -138,7 +162,7 @@ def main(argv=None):
         return 1
     status = serve(agent, stop, CONF.graceful_shutdown_timeout or None)
     if status == 0:
-        service.get_connection().close()
+        connection.get_pool().close()
         rpc.cleanup()
     LOG.info('Guest agent %(guest)s exits with status %(status)d.',
              {'guest': CONF.guest_id, 'status': status})

@@ -31,8 +31,8 @@ from trove.common.i18n import _
 from trove.common import log_filters
 from trove.common import rpc
 from trove.guestagent import api
+from trove.guestagent.datastore.experimental.mongodb import connection
 from trove.guestagent.datastore.experimental.mongodb import manager
-from trove.guestagent.datastore.experimental.mongodb import service
 from trove.guestagent.datastore.experimental.mongodb import validation
 from trove.guestagent.db import models
 
@@ -381,7 +381,7 @@ def run(argv):
                         'traceback)') % {'type': type(exc).__name__,
                                          'message': first_line})
     finally:
-        service.get_connection().close()
+        connection.get_pool().close()
         undo_logging()
 
 

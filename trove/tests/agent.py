@@ -111,10 +111,11 @@ class AgentProcess(object):
     """One trove-guestagent process for ``server``.
 
     :param options: more ``[DEFAULT]`` settings for its configuration.
+    :param mongodb_options: more ``[mongodb]`` settings.
     """
 
     def __init__(self, server, url, guest_id=None, workdir=None,
-                 options=None):
+                 options=None, mongodb_options=None):
         self.server = server
         self.url = url
         self.guest_id = guest_id or str(uuid.uuid4())
@@ -123,6 +124,7 @@ class AgentProcess(object):
         self.log_file = os.path.join(self.workdir, 'guestagent.log')
         self.output_file = os.path.join(self.workdir, 'guestagent.out')
         self.options = dict(options or {})
+        self.mongodb_options = dict(mongodb_options or {})
         self._process = None
         self.write_config()
 
@@ -134,6 +136,7 @@ class AgentProcess(object):
                    'mongodb_port': self.server.port,
                    'admin_credentials_file': self.server.credentials_file,
                    'server_selection_timeout': '2.0'}
+        mongodb.update(self.mongodb_options)
         # The reply queue of each trove-mongodb run outlives the command
         # (half an hour by default); a test's commands need it no longer.
         rabbit = {'rabbit_transient_queues_ttl': '60'}

@@ -78,6 +78,7 @@ class AgentTestCase(base.TestCase):
     """One server and one trove-guestagent process per test class."""
 
     AGENT_OPTIONS = {}
+    MONGODB_OPTIONS = {}
 
     @classmethod
     def setUpClass(cls):
@@ -89,7 +90,8 @@ class AgentTestCase(base.TestCase):
                                              workdir=cls.workdir)
         cls.agent = agent_process.AgentProcess(
             cls.server, cls.transport_url, workdir=cls.workdir,
-            options=cls.AGENT_OPTIONS)
+            options=cls.AGENT_OPTIONS,
+            mongodb_options=cls.MONGODB_OPTIONS)
         try:
             cls.server.start()
             cls.agent.start()
@@ -368,11 +370,13 @@ class DatabaseCommandsOverRPCTest(AgentTestCase):
                                   self.api.list_databases)
         self.assertLess(time.monotonic() - started,
                         CONF.agent_call_low_timeout)
+        self.assertIs(exception.MongoDBUnreachable, type(error))
         self.assertEqual(
-            'Cannot reach MongoDB at 127.0.0.1:%d within 2.0 s (127.0.0.1:%d:'
-            ' [Errno 111] Connection refused). Check that mongod is running '
-            'and that [mongodb] mongodb_host and mongodb_port point at it.'
-            % (self.server.port, self.server.port), str(error))
+            'Cannot reach MongoDB at 127.0.0.1:%d within 2.0 s ([mongodb] '
+            'server_selection_timeout): [Errno 111] Connection refused. The '
+            'listDatabases command was not sent. Check that mongod is '
+            'running and that [mongodb] mongodb_host and mongodb_port point '
+            'at it.' % self.server.port, str(error))
 
         listed = self.agent.cli('database-list', self.guest_id)
         self.assert_one_error_line(listed, 'Cannot reach MongoDB at '

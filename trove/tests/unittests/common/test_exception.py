@@ -5,8 +5,9 @@ from trove.tests import base
 class TroveErrorTest(base.TestCase):
 
     def test_message_is_filled_from_keyword_arguments(self):
-        error = exception.MongoDBConnectionError(
-            host='db1', port=27017, timeout=3.0, reason='refused')
+        error = exception.MongoDBUnreachable(
+            host='db1', port=27017, timeout=3.0, operation='listDatabases',
+            reason='refused')
         self.assertIn('db1:27017', str(error))
         self.assertIn('within 3.0 s', str(error))
         self.assertEqual('db1', error.kwargs['host'])
@@ -22,6 +23,12 @@ class TroveErrorTest(base.TestCase):
 
     def test_mongodb_errors_are_trove_errors(self):
         for cls in (exception.MongoDBConnectionError,
+                    exception.MongoDBUnreachable,
+                    exception.MongoDBConnectionLost,
+                    exception.MongoDBTimeout,
+                    exception.MongoDBNotPrimary,
+                    exception.MongoDBNotDurable,
+                    exception.MongoDBCredentialsMissing,
                     exception.MongoDBAuthenticationError,
                     exception.MongoDBUnauthorized,
                     exception.MongoDBOperationError,

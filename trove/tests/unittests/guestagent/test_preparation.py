@@ -32,7 +32,7 @@ class PrepareTest(base.TestCase):
         self.manager.prepare(None, **trove_prepare_arguments())
         self.admin.create_database.assert_called_once_with(
             [{'_name': 'sales'}])
-        self.assert_logged('INFO', "Creating databases ['sales']")
+        self.assert_logged('DEBUG', "Creating databases ['sales']")
 
     def test_the_rest_is_logged_as_skipped_by_name_only(self):
         self.manager.prepare(None, **trove_prepare_arguments())

@@ -39,7 +39,7 @@ def validated_batch(databases):
             continue
         folded = models.fold_case(schema.name)
         if folded in reserved:
-            problems.append(_('%r is reserved for the server') % schema.name)
+            problems.append(_reserved(schema))
         elif seen.get(folded) == schema.name:
             problems.append(_('%r is listed more than once') % schema.name)
         elif folded in seen:
@@ -51,6 +51,26 @@ def validated_batch(databases):
             schemas.append(schema)
     _raise_problems(problems)
     return schemas
+
+
+def validated_database(database):
+    """The schema of a delete request.
+
+    :param database: one serialized schema.
+    :raises InvalidDatabaseRequest: for a payload that is no valid schema
+        or a database of the server's own.
+    """
+    try:
+        schema = models.MongoDBSchema.deserialize_schema(database)
+    except ValueError as exc:
+        _raise_problems([str(exc)])
+    if models.fold_case(schema.name) in reserved_names():
+        _raise_problems([_reserved(schema)])
+    return schema
+
+
+def _reserved(schema):
+    return _('%r is reserved for the server') % schema.name
 
 
 def refuse_case_twins(schemas, existing, listed):
@@ -76,7 +96,8 @@ def refuse_case_twins(schemas, existing, listed):
 def _raise_problems(problems):
     if not problems:
         return
-    shown = problems[:_MAX_PROBLEMS_SHOWN]
+    # The schema's messages are sentences; the refusal joins them into one.
+    shown = [problem.rstrip('.') for problem in problems[:_MAX_PROBLEMS_SHOWN]]
     if len(problems) > len(shown):
         shown.append(_('and %d more') % (len(problems) - len(shown)))
     raise exception.InvalidDatabaseRequest(problems='; '.join(shown))
