@@ -107,28 +107,52 @@ def _read_text(path):
         return ''
 
 
-class AgentProcess(object):
+class AgentProcess:
     """One trove-guestagent process for ``server``.
 
     :param options: more ``[DEFAULT]`` settings for its configuration.
+    :param guest_info: the text of a ``guest_info.conf`` as Trove writes
+        it (guest_id, key, ...). With it the agent starts as Trove starts
+        its own, with ``--config-dir`` on a folder that holds that file
+        and ``trove-guestagent.conf``; without it, with ``--config-file``.
     """
 
     def __init__(self, server, url, guest_id=None, workdir=None,
-                 options=None):
+                 options=None, guest_info=None):
         self.server = server
         self.url = url
         self.guest_id = guest_id or str(uuid.uuid4())
         self.workdir = workdir or tempfile.mkdtemp(prefix='trove-agent-')
-        self.config_file = os.path.join(self.workdir, 'trove-guestagent.conf')
+        self.config_dir = os.path.join(self.workdir, 'conf.d')
+        os.makedirs(self.config_dir, exist_ok=True)
+        self.config_file = os.path.join(self.config_dir,
+                                        'trove-guestagent.conf')
         self.log_file = os.path.join(self.workdir, 'guestagent.log')
         self.output_file = os.path.join(self.workdir, 'guestagent.out')
+        self.prepare_marker = os.path.join(self.workdir, 'prepare.end')
         self.options = dict(options or {})
+        self.guest_info = guest_info
         self._process = None
         self.write_config()
 
+    @property
+    def config_arguments(self):
+        """How the agent and trove-mongodb find this configuration."""
+        if self.guest_info is not None:
+            return ['--config-dir', self.config_dir]
+        return ['--config-file', self.config_file]
+
     def write_config(self):
-        default = {'transport_url': self.url, 'guest_id': self.guest_id,
-                   'log_file': self.log_file, 'debug': 'true'}
+        default = {'transport_url': self.url, 'log_file': self.log_file,
+                   'debug': 'true',
+                   'prepare_marker_file': self.prepare_marker}
+        if self.guest_info is None:
+            default['guest_id'] = self.guest_id
+        else:
+            path = os.path.join(self.config_dir, 'guest_info.conf')
+            with open(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC,
+                              0o600), 'w') as stream:
+                stream.write(self.guest_info)
         default.update(self.options)
         mongodb = {'mongodb_host': self.server.host,
                    'mongodb_port': self.server.port,
@@ -166,8 +190,8 @@ class AgentProcess(object):
         ready_before = self.log().count(READY_MARK)
         with open(self.output_file, 'ab') as output:
             self._process = subprocess.Popen(
-                [sys.executable, '-m', 'trove.cmd.guest',
-                 '--config-file', self.config_file],
+                [sys.executable, '-m', 'trove.cmd.guest']
+                + self.config_arguments,
                 stdin=subprocess.DEVNULL, stdout=output,
                 stderr=subprocess.STDOUT, close_fds=True)
         deadline = time.monotonic() + timeout
@@ -211,8 +235,8 @@ class AgentProcess(object):
     def cli(self, *args, timeout=CLI_TIMEOUT):
         """Run ``trove-mongodb`` with this agent's configuration."""
         return subprocess.run(
-            [sys.executable, '-m', 'trove.cmd.mongodb',
-             '--config-file', self.config_file] + list(args),
+            [sys.executable, '-m', 'trove.cmd.mongodb']
+            + self.config_arguments + list(args),
             stdin=subprocess.DEVNULL, capture_output=True, text=True,
             timeout=timeout)
 
