@@ -54,6 +54,19 @@ def _unreadable_reason(context, arguments):
     return None
 
 
+def _expected(failure):
+    """``failure`` as the answer to send: its class and message alone.
+
+    oslo.messaging sends an answer's traceback with it (Trove's API then
+    shows it in its error) and logs it unless the failure is expected. An
+    error of the project's own says all there is to say in its message.
+    """
+    answer = type(failure)(failure.message, **failure.kwargs)
+    expected = messaging.ExpectedException()
+    expected.exc_info = (type(answer), answer, None)
+    return expected
+
+
 class ManagerEndpoint:
     """Serves the public methods of ``manager`` over RPC.
 
@@ -102,9 +115,6 @@ class ManagerEndpoint:
             return method(context, **arguments)
         except exception.TroveError as exc:
             failure = exc
-            # Records the error for the reply, which oslo.messaging then
-            # sends without logging a traceback.
-            expected = messaging.ExpectedException()
         except Exception:
             LOG.exception('Request %(method)s for databases %(databases)s '
                           'failed with an unexpected error.',
@@ -114,7 +124,7 @@ class ManagerEndpoint:
         # Logged outside the handler: oslo.log appends the exception being
         # handled to an ERROR line, which would repeat the cause.
         self._log_failure(name, arguments, failure)
-        raise expected
+        raise _expected(failure)
 
     @staticmethod
     def _log_failure(name, arguments, exc):
