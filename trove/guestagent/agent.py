@@ -48,11 +48,12 @@ class GuestAgent:
 
     def start(self):
         self._server.start()
-        LOG.info('Guest agent %(guest)s (tenant %(tenant)s) is taking '
-                 'requests on topic %(topic)s of exchange %(exchange)s at '
-                 '%(transport)s (RPC API up to %(version)s, %(executor)s '
-                 'executor, messages %(security)s).',
-                 {'guest': self.guest_id, 'tenant': CONF.tenant_id,
+        LOG.info('Guest agent %(guest)s is taking requests on topic '
+                 '%(topic)s of exchange %(exchange)s at %(transport)s (RPC '
+                 'API up to %(version)s, %(executor)s executor, messages '
+                 '%(security)s, tenant %(tenant)s).',
+                 {'guest': self.guest_id,
+                  'tenant': CONF.tenant_id or 'not given',
                   'topic': self.target.topic,
                   'exchange': CONF.control_exchange,
                   'transport': rpc.describe_transport(),
@@ -83,8 +84,14 @@ class GuestAgent:
         :param timeout: seconds, or ``None`` to wait without limit.
         :returns: ``True`` when they all finished in time.
         """
-        # RPCServer.wait() has no timeout of its own.
-        waiter = threading.Thread(target=self._server.wait,
+        def wait_for_both():
+            self._server.wait()
+            # A heartbeat under way still uses the MongoDB client, which
+            # the process closes next.
+            self._heartbeat.wait()
+
+        # Neither RPCServer.wait() nor a looping call's has a timeout.
+        waiter = threading.Thread(target=wait_for_both,
                                   name='guest-agent-wait', daemon=True)
         waiter.start()
         waiter.join(timeout)
