@@ -44,6 +44,10 @@ class ServerStartError(RuntimeError):
     pass
 
 
+class ServerExitedError(RuntimeError):
+    pass
+
+
 def free_port():
     with socket.socket() as sock:
         sock.bind(('127.0.0.1', 0))
@@ -76,6 +80,7 @@ class SecantusServer(object):
         self.root_password = secrets.token_urlsafe(18)
         self.port = free_port()
         self._process = None
+        self._frozen = False
         self._provisioned = False
 
     @property
@@ -168,6 +173,8 @@ class SecantusServer(object):
         if self._process is None:
             return
         if self._process.poll() is None:
+            # A stopped process would hold SIGTERM until it is continued.
+            self.thaw()
             self._process.send_signal(signum)
             try:
                 self._process.wait(timeout=20)
@@ -175,17 +182,36 @@ class SecantusServer(object):
                 self._process.kill()
                 self._process.wait()
         self._process = None
+        self._frozen = False
 
     def freeze(self):
         """Freeze the process (SIGSTOP), like a hung server.
 
-        Its connections stay open, and nothing answers on them.
+        Returns once every thread of the server has stopped: its
+        connections stay open, and nothing answers on them.
         """
+        if self._frozen:
+            return
         self._process.send_signal(signal.SIGSTOP)
+        # kill() returns as soon as the signal is queued, and the server's
+        # threads stop one by one after that: a thread still running can
+        # answer a request sent in the meantime. The kernel reports the
+        # stop to the parent only once the last thread has stopped.
+        _pid, status = os.waitpid(self._process.pid, os.WUNTRACED)
+        if not os.WIFSTOPPED(status):
+            self._process.returncode = os.waitstatus_to_exitcode(status)
+            raise ServerExitedError(
+                'SecantusDB exited with status %s instead of stopping:\n%s'
+                % (self._process.returncode, self.log_tail()))
+        self._frozen = True
 
     def thaw(self):
-        """Let a frozen server run again (SIGCONT)."""
+        """Let a frozen server run again (SIGCONT); a no-op if it is not."""
+        if not self._frozen:
+            return
+        # SIGCONT wakes every stopped thread before kill() returns.
         self._process.send_signal(signal.SIGCONT)
+        self._frozen = False
 
     def restart(self):
         self.stop()

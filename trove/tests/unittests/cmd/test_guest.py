@@ -27,7 +27,17 @@ class ServeTest(base.TestCase):
 
     def test_a_stop_signal_stops_then_waits(self):
         self.agent.wait.return_value = True
-        threading.Timer(0.1, self.stop, (signal.SIGTERM, None)).start()
+
+        def start():
+            # The signal comes once the agent has started, that is when the
+            # thread that serve() starts it in has ended.
+            starter = threading.current_thread()
+
+            def signal_after_start():
+                starter.join(10)
+                self.stop(signal.SIGTERM, None)
+            threading.Thread(target=signal_after_start).start()
+        self.agent.start.side_effect = start
         self.assertEqual(0, guest.serve(self.agent, self.stop, 7))
         self.assertEqual([mock.call.start(), mock.call.stop(),
                           mock.call.wait(7)], self.agent.mock_calls)
@@ -44,10 +54,14 @@ class ServeTest(base.TestCase):
         self.assert_logged('ERROR', 'could not start: bad driver')
 
     def test_a_stop_while_starting_exits_0_without_waiting(self):
-        started = threading.Event()
-        self.addCleanup(started.set)
-        self.agent.start.side_effect = lambda: started.wait(10)
-        threading.Timer(0.1, self.stop, (signal.SIGTERM, None)).start()
+        reached = threading.Event()
+        self.addCleanup(reached.set)
+
+        def start():
+            self.stop(signal.SIGTERM, None)
+            # Still trying to reach the message bus.
+            reached.wait(10)
+        self.agent.start.side_effect = start
         self.assertEqual(0, guest.serve(self.agent, self.stop, 1))
         self.agent.stop.assert_not_called()
         self.assert_logged('INFO', 'before the message bus was reached')

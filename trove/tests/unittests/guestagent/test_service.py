@@ -51,6 +51,23 @@ class FakeConnection(object):
                 and database.command.call_args[0][0] == 'create']
 
 
+class ObservedLock(object):
+    """A lock that tells when a thread has to wait for it."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self.contended = threading.Event()
+
+    def __enter__(self):
+        if not self._lock.acquire(blocking=False):
+            self.contended.set()
+            self._lock.acquire()
+        return self
+
+    def __exit__(self, *exc_info):
+        self._lock.release()
+
+
 class CreateDatabaseTest(base.TestCase):
 
     def setUp(self):
@@ -194,6 +211,8 @@ class CreateDatabaseTest(base.TestCase):
         self.assertNotIn('Created databases', self.logs.output)
 
     def test_concurrent_requests_check_case_twins_one_at_a_time(self):
+        lock = self.useFixture(fixtures.MockPatchObject(
+            service, '_CREATE_LOCK', ObservedLock())).mock
         inside, release = threading.Event(), threading.Event()
 
         def create_slowly(*args):
@@ -214,7 +233,8 @@ class CreateDatabaseTest(base.TestCase):
                 errors.append(exc)
         second = threading.Thread(target=create_twin)
         second.start()
-        second.join(0.2)
+        self.assertTrue(lock.contended.wait(10),
+                        'the twin request never waited for the first')
         # The twin waits for the first request to finish before it lists.
         self.assertEqual(
             1, self.connection.client.list_database_names.call_count)
