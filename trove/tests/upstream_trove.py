@@ -527,30 +527,39 @@ class UpstreamTrove(object):
         return context['request_id']
 
     def database_create(self, instance_id, names, precheck=True,
-                        context=None):
+                        check_datastore=False, context=None,
+                        encryption='instance'):
         """A database-create as Trove's API sends it.
 
         Its context carries Trove's ``DBaaSDatabaseCreate`` notification.
         ``names``: database names, or dicts of Trove's API body
-        (``{'name': ...}``). ``precheck``: first look for an existing
-        database of each name with ``list_databases``, as Trove's API
-        does. Returns ``{'request_id', 'databases'}`` (the payloads sent).
+        (``{'name': ...}``). ``precheck``: first look for each name with
+        ``list_databases`` and refuse one that exists, as Trove's API
+        does. ``check_datastore``: run Trove 26's API datastore check
+        first, which refuses MongoDB. Returns ``{'request_id',
+        'databases'}`` (the payloads sent).
         """
         databases = [name if isinstance(name, dict) else {'name': name}
                      for name in names]
         return self.driver.request('database_create', dict(
             instance_id=instance_id, databases=databases,
-            precheck=precheck, context=self._context(context)))
+            precheck=precheck, check_datastore=check_datastore,
+            context=self._context(context), encryption=encryption))
 
-    def database_delete(self, instance_id, name, context=None):
+    def database_delete(self, instance_id, name, precheck=True,
+                        check_datastore=False, context=None,
+                        encryption='instance'):
         """A database-delete as Trove's API sends it.
 
         Its context carries Trove's ``DBaaSDatabaseDelete`` notification.
-        Returns ``{'request_id'}``.
+        ``precheck``: refuse a name ``list_databases`` does not show, as
+        Trove's API does; ``check_datastore`` as for
+        :meth:`database_create`. Returns ``{'request_id'}``.
         """
         return self.driver.request('database_delete', dict(
-            instance_id=instance_id, name=name,
-            context=self._context(context)))
+            instance_id=instance_id, name=name, precheck=precheck,
+            check_datastore=check_datastore,
+            context=self._context(context), encryption=encryption))
 
     def prepare(self, instance_id, databases=(), users=(), memory_mb=2048,
                 root_password=None, context=None):

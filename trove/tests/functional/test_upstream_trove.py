@@ -169,6 +169,22 @@ class TroveApiTest(UpstreamTroveTestCase):
             'UnprocessableEntity', 'Operation not supported for datastore '
             'mongodb', self.trove.datastore_check, instance_id)
 
+    def test_trove_s_api_refuses_a_mongodb_database_create(self):
+        instance_id, _path = self.new_instance()
+        self.trove.fake_heartbeat(instance_id, 'healthy')
+        self.trove.wait_for_status(instance_id, 'healthy')
+        mark = len(self.trove.driver_log())
+        self.assert_call_error(
+            'UnprocessableEntity', 'Operation not supported for datastore '
+            'mongodb', self.trove.database_create, instance_id, ['db1'],
+            check_datastore=True)
+        # The API reports the refusal itself; nothing reaches the guest.
+        line = agent_process.wait_for_line(
+            self.trove.driver_log,
+            (NOTIFICATION + 'dbaas.database_create.error',), mark, 10.0,
+            'driver')
+        self.assertIn('"server_type": "api"', line)
+
     def test_trove_checks_a_mysql_instance_is_running(self):
         instance_id, _path = self.new_instance(datastore='mysql',
                                                manager='mysql')

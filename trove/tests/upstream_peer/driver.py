@@ -33,7 +33,6 @@ from oslo_serialization import jsonutils  # noqa: E402
 from oslo_utils import timeutils  # noqa: E402
 
 from trove.common import cfg  # noqa: E402
-from trove.common.clients import create_guest_client  # noqa: E402
 from trove.common import constants  # noqa: E402
 from trove.common.context import TroveContext  # noqa: E402
 from trove.common import crypto_utils  # noqa: E402
@@ -188,13 +187,23 @@ def _api_notification(context, notification_class, **traits):
     return notification.StartNotification(context, **traits)
 
 
-def database_create(instance_id, databases, precheck=True, context=None):
+def _listed(client, name):
+    """Whether the guest lists ``name``, asked as Trove's API asks."""
+    found, _marker = extension_models.Schemas.load_with_client(
+        client, limit=1, marker=name, include_marker=True)
+    return bool(found) and str(found[0].name) == str(name)
+
+
+def database_create(instance_id, databases, precheck=True,
+                    check_datastore=False, context=None,
+                    encryption='instance'):
     """A database-create as Trove's API sends it, notification included.
 
-    Trove's own request validation and notification, then, as its
-    ``Schema.create`` does, a look for an existing database of the name
-    (``precheck``) and the cast. Its datastore check
-    (:func:`datastore_check`) is left out: Trove 26 refuses MongoDB there.
+    Trove's own request validation and notification, then what its
+    ``Schema.create`` does: its datastore check, only with
+    ``check_datastore`` (Trove 26 refuses MongoDB there, see
+    :func:`datastore_check`); with ``precheck``, a ``list_databases`` for
+    each name, refusing one that exists; and the cast.
     """
     db_info = _instance(instance_id)
     ctx = _context(db_info, context)
@@ -202,28 +211,34 @@ def database_create(instance_id, databases, precheck=True, context=None):
     with _api_notification(ctx, notification.DBaaSDatabaseCreate,
                            instance_id=instance_id, dbname=names):
         schemas = extension_common.populate_validated_databases(databases)
-        client = create_guest_client(ctx, instance_id)
-        if precheck:
-            for schema in schemas:
-                found, _marker = extension_models.Schemas.load_with_client(
-                    client, limit=1, marker=schema['_name'],
-                    include_marker=True)
-                if found and str(found[0].name) == str(schema['_name']):
-                    raise exception.DatabaseAlreadyExists(
-                        name=schema['_name'])
+        if check_datastore:
+            datastore_check(instance_id, context)
+        client = _guest(instance_id, ctx, encryption)
+        for schema in schemas if precheck else ():
+            if _listed(client, schema['_name']):
+                raise exception.DatabaseAlreadyExists(name=schema['_name'])
         client.create_database(schemas)
     return {'request_id': ctx.request_id, 'databases': schemas}
 
 
-def database_delete(instance_id, name, context=None):
-    """A database-delete as Trove's API sends it, notification included."""
+def database_delete(instance_id, name, precheck=True, check_datastore=False,
+                    context=None, encryption='instance'):
+    """A database-delete as Trove's API sends it, notification included.
+
+    As :func:`database_create`; ``precheck`` refuses a name the guest does
+    not list.
+    """
     ctx = _context(_instance(instance_id), context)
     with _api_notification(ctx, notification.DBaaSDatabaseDelete,
                            instance_id=instance_id, dbname=name):
         schema = guest_models.DatastoreSchema(name=name)
         schema.check_delete()
-        create_guest_client(ctx, instance_id).delete_database(
-            schema.serialize())
+        if check_datastore:
+            datastore_check(instance_id, context)
+        client = _guest(instance_id, ctx, encryption)
+        if precheck and not _listed(client, name):
+            raise exception.DatabaseNotFound(uuid=name)
+        client.delete_database(schema.serialize())
     return {'request_id': ctx.request_id}
 
 
@@ -255,7 +270,7 @@ def prepare(instance_id, databases=(), users=(), memory_mb=2048,
             volume_size=db_info.volume_size):
         # The API hands the request to the taskmanager, which hands it on.
         with notification.NotificationCastWrapper(ctx, 'taskmanager'):
-            guest = create_guest_client(ctx, instance_id)
+            guest = guest_api.API(ctx, instance_id)
             guest.prepare(
                 memory_mb, version_row.packages, schemas, user_list,
                 device_path=CONF.get(manager).device_path,
