@@ -53,8 +53,9 @@ def _ensure(venv_dir, inputs, what, install_args):
         print('dev: creating %s' % venv_dir, flush=True)
         venv.EnvBuilder(with_pip=True).create(venv_dir)
     print('dev: installing %s' % what, flush=True)
-    _run([python, '-m', 'pip', 'install', '--quiet', '--upgrade', 'pip'])
-    _run([python, '-m', 'pip', 'install', '--quiet'] + install_args)
+    # -qq: pip's errors only; its exit status says whether it worked.
+    _run([python, '-m', 'pip', 'install', '-qq', '--upgrade', 'pip'])
+    _run([python, '-m', 'pip', 'install', '-qq'] + install_args)
     with open(stamp, 'w') as stream:
         stream.write(digest)
 

@@ -177,6 +177,22 @@ def _queue_consumers(url, name):
             return 0
 
 
+def _poll(probe, done, timeout, failure):
+    """Call ``probe`` until ``done`` accepts its value; return that value.
+
+    After ``timeout`` seconds, raise with the message ``failure`` makes of
+    the last value.
+    """
+    deadline = time.monotonic() + timeout
+    while True:
+        value = probe()
+        if done(value):
+            return value
+        if time.monotonic() > deadline:
+            raise UpstreamTroveError(failure(value))
+        time.sleep(0.1)
+
+
 def guest_info(path):
     """The ``[DEFAULT]`` values of a guest_info.conf, as a dict.
 
@@ -597,16 +613,11 @@ class UpstreamTrove(object):
 
     def wait_for_status(self, instance_id, status, timeout=30.0):
         """Wait until the instance's status word is ``status``."""
-        deadline = time.monotonic() + timeout
-        while True:
-            current = self.instance_status(instance_id)
-            if current['status'] == status:
-                return current
-            if time.monotonic() > deadline:
-                raise UpstreamTroveError(
-                    'instance %s is %r, not %r, after %.0f s'
-                    % (instance_id, current['status'], status, timeout))
-            time.sleep(0.2)
+        return _poll(
+            lambda: self.instance_status(instance_id),
+            lambda current: current['status'] == status, timeout,
+            lambda current: 'instance %s is %r, not %r, after %.0f s'
+            % (instance_id, current['status'], status, timeout))
 
     def instance_fault(self, instance_id):
         """The fault the conductor saved on an error notification.
@@ -615,6 +626,17 @@ class UpstreamTrove(object):
         """
         return self.driver.request('instance_fault',
                                    dict(instance_id=instance_id))
+
+    def wait_for_fault(self, instance_id, timeout=30.0):
+        """Wait until the conductor has saved a fault for the instance.
+
+        It saves it after it has logged the error notification.
+        """
+        return _poll(
+            lambda: self.instance_fault(instance_id),
+            lambda fault: fault is not None, timeout,
+            lambda _fault: 'no fault saved for instance %s within %.0f s'
+            % (instance_id, timeout))
 
     def fake_heartbeat(self, instance_id, status, sent=None,
                        encryption='instance'):

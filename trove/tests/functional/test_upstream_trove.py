@@ -153,7 +153,7 @@ class ConductorTest(UpstreamTroveTestCase):
             'Guest exception on request %s' % request_id)
         self.trove.wait_for_conductor_log(
             NOTIFICATION + 'dbaas.database_create.error', request_id)
-        fault = self.trove.instance_fault(instance_id)
+        fault = self.trove.wait_for_fault(instance_id)
         self.assertEqual('Database name "x.y" is not valid',
                          fault['message'])
         self.assertIn('Server type: guest', fault['details'])
