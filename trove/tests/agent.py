@@ -39,9 +39,23 @@ def transport_url():
     return os.environ.get(TRANSPORT_URL_VARIABLE) or DEFAULT_TRANSPORT_URL
 
 
-def broker_address(url):
+def url_address(url, default_port):
+    """The host and port a service URL points at."""
     parsed = parse.urlsplit(url)
-    return parsed.hostname or 'localhost', parsed.port or 5672
+    return parsed.hostname or 'localhost', parsed.port or default_port
+
+
+def reachable(address, timeout=2.0):
+    """Whether a TCP server takes connections at ``(host, port)``."""
+    try:
+        socket.create_connection(address, timeout=timeout).close()
+        return True
+    except OSError:
+        return False
+
+
+def broker_address(url):
+    return url_address(url, 5672)
 
 
 def describe(url):
@@ -51,11 +65,7 @@ def describe(url):
 
 
 def broker_reachable(url, timeout=2.0):
-    try:
-        socket.create_connection(broker_address(url), timeout=timeout).close()
-        return True
-    except OSError:
-        return False
+    return reachable(broker_address(url), timeout)
 
 
 def require_broker(url):
@@ -99,7 +109,25 @@ def reply_queue(transport):
     return getattr(getattr(transport, '_driver', None), '_reply_q', None)
 
 
-def _read_text(path):
+def wait_for_line(read, fragments, since, timeout, whose):
+    """Wait until a line of ``read()[since:]`` holds every fragment.
+
+    Returns the line; raises :class:`AgentError` naming ``whose`` log
+    after ``timeout`` seconds.
+    """
+    deadline = time.monotonic() + timeout
+    while True:
+        for line in read()[since:].splitlines():
+            if all(fragment in line for fragment in fragments):
+                return line
+        if time.monotonic() > deadline:
+            raise AgentError('no %s log line with %r within %.0f s:\n%s'
+                             % (whose, fragments, timeout, read()[-3000:]))
+        time.sleep(0.05)
+
+
+def read_text(path):
+    """The text of ``path`` so far; empty when it does not exist yet."""
     try:
         with open(path, errors='replace') as stream:
             return stream.read()
@@ -179,11 +207,11 @@ class AgentProcess:
 
     def log(self):
         """What the agent has logged so far."""
-        return _read_text(self.log_file)
+        return read_text(self.log_file)
 
     def output(self):
         """What the agent has written to stdout and stderr so far."""
-        return _read_text(self.output_file)
+        return read_text(self.output_file)
 
     def start(self, timeout=START_TIMEOUT):
         """Start the agent and wait until it takes requests."""
@@ -246,13 +274,4 @@ class AgentProcess:
         :param since: where in the log to start looking, as a length of
             :meth:`log` taken before.
         """
-        deadline = time.monotonic() + timeout
-        while True:
-            for line in self.log()[since:].splitlines():
-                if all(fragment in line for fragment in fragments):
-                    return line
-            if time.monotonic() > deadline:
-                raise AgentError('no agent log line with %r within %.0f s:'
-                                 '\n%s' % (fragments, timeout,
-                                           self.log()[-3000:]))
-            time.sleep(0.05)
+        return wait_for_line(self.log, fragments, since, timeout, 'agent')
