@@ -55,9 +55,14 @@ class API:
                           sent=time.time())
 
     def notify_end(self, context, notification):
-        """The request of ``context`` succeeded."""
+        """The request of ``context`` succeeded.
+
+        ``context`` carries ``notification`` too, as Trove's conductor
+        expects: it rebuilds the notification from the context as well.
+        """
         self._client.cast(context, 'notify_end',
-                          serialized_notification=notification,
+                          serialized_notification=self._of_this_guest(
+                              notification),
                           notification_args={})
 
     def notify_exc_info(self, context, notification, error):
@@ -67,9 +72,14 @@ class API:
         notification; it gets the error's class and message, which say
         what went wrong, and never a traceback.
         """
-        notification = dict(notification, instance_id=self.guest_id)
         self._client.cast(context, 'notify_exc_info',
-                          serialized_notification=notification,
+                          serialized_notification=self._of_this_guest(
+                              notification),
                           message=str(error),
                           exception=['%s: %s' % (type(error).__name__,
                                                  error)])
+
+    def _of_this_guest(self, notification):
+        # Trove's agents name the instance in what they send back: a
+        # prepare's notification is made before the instance has an id.
+        return dict(notification, instance_id=self.guest_id)

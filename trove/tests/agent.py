@@ -139,14 +139,16 @@ class AgentProcess:
     """One trove-guestagent process for ``server``.
 
     :param options: more ``[DEFAULT]`` settings for its configuration.
-    :param guest_info: the text of a ``guest_info.conf`` as Trove writes
-        it (guest_id, key, ...). With it the agent starts as Trove starts
-        its own, with ``--config-dir`` on a folder that holds that file
-        and ``trove-guestagent.conf``; without it, with ``--config-file``.
+    :param guest_info: ``True`` to start the agent as Trove starts its own,
+        with ``--config-dir`` on :attr:`config_dir`, which holds its
+        ``trove-guestagent.conf`` and the instance's ``guest_info.conf``
+        (:attr:`guest_info_file`, guest_id and key included), which the
+        caller writes there as Trove's taskmanager does. Otherwise it
+        starts with ``--config-file`` and ``guest_id`` in that file.
     """
 
     def __init__(self, server, url, guest_id=None, workdir=None,
-                 options=None, guest_info=None):
+                 options=None, guest_info=False):
         self.server = server
         self.url = url
         self.guest_id = guest_id or str(uuid.uuid4())
@@ -157,6 +159,8 @@ class AgentProcess:
                                         'trove-guestagent.conf')
         self.log_file = os.path.join(self.workdir, 'guestagent.log')
         self.output_file = os.path.join(self.workdir, 'guestagent.out')
+        self.guest_info_file = os.path.join(self.config_dir,
+                                            'guest_info.conf')
         self.prepare_marker = os.path.join(self.workdir, 'prepare.end')
         self.options = dict(options or {})
         self.guest_info = guest_info
@@ -166,7 +170,7 @@ class AgentProcess:
     @property
     def config_arguments(self):
         """How the agent and trove-mongodb find this configuration."""
-        if self.guest_info is not None:
+        if self.guest_info:
             return ['--config-dir', self.config_dir]
         return ['--config-file', self.config_file]
 
@@ -174,18 +178,16 @@ class AgentProcess:
         default = {'transport_url': self.url, 'log_file': self.log_file,
                    'debug': 'true',
                    'prepare_marker_file': self.prepare_marker}
-        if self.guest_info is None:
+        if not self.guest_info:
             default['guest_id'] = self.guest_id
-        else:
-            path = os.path.join(self.config_dir, 'guest_info.conf')
-            with open(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC,
-                              0o600), 'w') as stream:
-                stream.write(self.guest_info)
         default.update(self.options)
         mongodb = {'mongodb_host': self.server.host,
                    'mongodb_port': self.server.port,
                    'admin_credentials_file': self.server.credentials_file,
-                   'server_selection_timeout': '2.0'}
+                   'server_selection_timeout': '2.0',
+                   # The server's own data folder stands for the volume.
+                   'mount_point': getattr(self.server, 'storage',
+                                          self.workdir)}
         # The reply queue of each trove-mongodb run outlives the command
         # (half an hour by default); a test's commands need it no longer.
         rabbit = {'rabbit_transient_queues_ttl': '60'}

@@ -100,6 +100,18 @@ def upstream_python():
     return python
 
 
+def upstream_source(module):
+    """The source text of upstream Trove's ``module`` (a dotted name)."""
+    path = subprocess.run(
+        [upstream_python(), '-I', '-c',
+         'import importlib, sys; '
+         'print(importlib.import_module(sys.argv[1]).__file__)', module],
+        env=_clean_environment(), capture_output=True, text=True,
+        timeout=60, check=True).stdout.strip()
+    with open(path) as stream:
+        return stream.read()
+
+
 def _upstream_tool(name):
     return os.path.join(os.path.dirname(upstream_python()), name)
 

@@ -43,17 +43,12 @@ LOG = logging.getLogger(__name__)
 _SELF_REPORTING_SENDERS = ('api', 'taskmanager')
 
 
-def _take_notification(context):
-    """The notification the guest must finish, taken out of ``context``.
-
-    Taking it leaves none for an operation that the request runs in turn
-    (prepare creates databases), so that one request reports once.
-    """
+def _guest_notification(context):
+    """The notification in ``context`` that the guest must finish, if any."""
     notification = getattr(context, 'notification', None)
     if not isinstance(notification, dict) or (
             notification.get('server_type') in _SELF_REPORTING_SENDERS):
         return None
-    context.notification = None
     return notification
 
 
@@ -68,15 +63,21 @@ def reports_outcome(method):
     """
     @functools.wraps(method)
     def reporting(self, context, *args, **kwargs):
-        notification = _take_notification(context)
+        notification = _guest_notification(context)
         if notification is None:
             return method(self, context, *args, **kwargs)
+        # Out of the context while the method runs, so that what it runs
+        # in turn (prepare creates databases) does not report again; back
+        # in it for the report, since the conductor reads it there too.
+        context.notification = None
         try:
             result = method(self, context, *args, **kwargs)
         except Exception as exc:
+            context.notification = notification
             self._report(self.conductor.notify_exc_info, context,
                          notification, exc)
             raise
+        context.notification = notification
         self._report(self.conductor.notify_end, context, notification)
         return result
 
