@@ -35,7 +35,7 @@ PROG = 'trove-guestagent'
 _EXTRA_LOG_LEVELS = ['pymongo=WARN', 'kombu=WARN', 'amqp=ERROR']
 
 
-class StopRequest(object):
+class StopRequest:
     """Records SIGTERM and SIGINT for the main thread to act on.
 
     The handler only sets an event: the main thread does the logging and

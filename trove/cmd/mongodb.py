@@ -67,7 +67,7 @@ class ArgumentParser(argparse.ArgumentParser):
                   % (PROG, message, self.prog))
 
 
-class LocalGuest(object):
+class LocalGuest:
     """The MongoDB Manager, run in this process."""
 
     def __init__(self):

@@ -22,7 +22,7 @@ class TroveError(Exception):
         if message is None:
             message = self.message % kwargs if kwargs else self.message
         self.message = message
-        super(TroveError, self).__init__(message)
+        super().__init__(message)
 
     def __str__(self):
         return self.message

@@ -11,7 +11,7 @@ from trove.guestagent import endpoint
 LOG = logging.getLogger(__name__)
 
 
-class GuestAgent(object):
+class GuestAgent:
     """Serves ``manager`` on topic ``guestagent.<guest_id>``.
 
     :meth:`stop` stops taking requests; the ones not yet taken stay queued

@@ -41,7 +41,7 @@ def _as_raised(error):
     return cls(error.message, **error.kwargs)
 
 
-class API(object):
+class API:
     """Sends Trove's guest API requests to the agent of one instance.
 
     :param context: the request context to send, or ``None`` for an

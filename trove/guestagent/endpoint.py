@@ -35,7 +35,7 @@ def describe_databases(arguments):
     return models.payload_names(payloads)
 
 
-class ManagerEndpoint(object):
+class ManagerEndpoint:
     """Serves the public methods of ``manager`` over RPC.
 
     It also counts the requests in flight, so that a shutdown can say what

@@ -107,7 +107,7 @@ def _read_text(path):
         return ''
 
 
-class AgentProcess(object):
+class AgentProcess:
     """One trove-guestagent process for ``server``.
 
     :param options: more ``[DEFAULT]`` settings for its configuration.

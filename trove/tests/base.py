@@ -18,7 +18,7 @@ class TestCase(testtools.TestCase):
     """
 
     def setUp(self):
-        super(TestCase, self).setUp()
+        super().setUp()
         self.conf = self.useFixture(config_fixture.Config(cfg.CONF))
         self.logs = self.useFixture(fixtures.FakeLogger(
             level=logging.DEBUG,

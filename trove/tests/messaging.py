@@ -16,7 +16,7 @@ class Transport(fixtures.Fixture):
     """
 
     def __init__(self, url='fake://'):
-        super(Transport, self).__init__()
+        super().__init__()
         self.url = url
 
     def _setUp(self):

@@ -57,7 +57,7 @@ def write_credentials(path, username, password):
         json.dump({'username': username, 'password': password}, stream)
 
 
-class SecantusServer(object):
+class SecantusServer:
     """One SecantusDB server process on 127.0.0.1 with its own storage.
 
     :param roles: the os_admin roles, or ``None`` to run without auth.

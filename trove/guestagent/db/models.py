@@ -80,7 +80,7 @@ def positions_folding_to(names, folded):
     return positions
 
 
-class DatastoreSchema(object):
+class DatastoreSchema:
     """A named database of some datastore, with its Trove payload form.
 
     Subclasses implement :meth:`_validate_name` with their datastore's

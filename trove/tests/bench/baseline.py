@@ -15,7 +15,7 @@ from trove.guestagent.datastore.experimental.mongodb import service
 SERVER_DATABASES = frozenset(['admin', 'local', 'config'])
 
 
-class RawAdmin(object):
+class RawAdmin:
     """Create, list and delete with one pooled ``MongoClient``."""
 
     def __init__(self, client):
@@ -66,7 +66,7 @@ class RawAdmin(object):
         return page, (page[-1] if page and end < len(names) else None)
 
 
-class FreshClientAdmin(object):
+class FreshClientAdmin:
     """The naive agent: a new authenticated client for every operation.
 
     :param connect: returns a new, not yet connected ``MongoClient``.

@@ -38,7 +38,7 @@ def payload(name):
     return models.MongoDBSchema(name).serialize()
 
 
-class Bench(object):
+class Bench:
     """The plugin, its baselines and the server they all work on.
 
     The plugin's ``Manager`` uses the process's configuration (``[mongodb]``

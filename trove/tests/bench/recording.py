@@ -24,7 +24,7 @@ class CommandRecorder(monitoring.CommandListener):
         return commands
 
 
-class RecordingConnection(object):
+class RecordingConnection:
     """Stands in for the plugin's connection holder, recording commands.
 
     It asks the real holder which target to use (so the configuration

@@ -39,7 +39,7 @@ def unavailable(url):
     return None
 
 
-class RpcAgent(object):
+class RpcAgent:
     """One trove-guestagent for ``server``, and the caller API to reach it.
 
     :param workdir: a directory for the agent's configuration and log.

@@ -50,7 +50,7 @@ class PointAgentAt(fixtures.Fixture):
     """Point the plugin at ``server`` and empty it of tenant data."""
 
     def __init__(self, test, server):
-        super(PointAgentAt, self).__init__()
+        super().__init__()
         self.test = test
         self.server = server
 
@@ -80,7 +80,7 @@ class FunctionalTestCase(base.TestCase):
     MODE = 'spec'
 
     def setUp(self):
-        super(FunctionalTestCase, self).setUp()
+        super().setUp()
         self.use_server(shared_server(self.MODE))
 
     def use_server(self, server):

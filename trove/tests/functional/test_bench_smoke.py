@@ -78,7 +78,7 @@ class BenchSmokeTest(base.FunctionalTestCase):
     TENANTS = 5
 
     def setUp(self):
-        super(BenchSmokeTest, self).setUp()
+        super().setUp()
         self.bench = cases.Bench(self.server)
         self.addCleanup(self.bench.close)
         self.bench.populate(self.TENANTS)
@@ -188,7 +188,7 @@ class BenchRpcSmokeTest(base.FunctionalTestCase):
     TENANTS = cases.PAGE + 5
 
     def setUp(self):
-        super(BenchRpcSmokeTest, self).setUp()
+        super().setUp()
         self.url = agent_process.transport_url()
         agent_process.require_broker(self.url)
         self.bench = cases.Bench(self.server)

@@ -25,7 +25,7 @@ def payloads(*names):
     return [payload(name) for name in names]
 
 
-class DatabaseCommandsMixin(object):
+class DatabaseCommandsMixin:
 
     # database-create
 

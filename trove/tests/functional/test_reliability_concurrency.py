@@ -48,7 +48,7 @@ def chunks(items, size):
 class ConcurrencyTest(base.FunctionalTestCase):
 
     def setUp(self):
-        super(ConcurrencyTest, self).setUp()
+        super().setUp()
         self.root.tenant_keep.rows.insert_many(
             [{'_id': index} for index in range(20)])
         self.operations = 0

@@ -70,7 +70,7 @@ class AgentCommandListener(fixtures.Fixture):
     """Adds a pymongo command listener to the clients the agent creates."""
 
     def __init__(self, listener):
-        super(AgentCommandListener, self).__init__()
+        super().__init__()
         self.listener = listener
 
     def _setUp(self):
@@ -88,7 +88,7 @@ class AgentCommandListener(fixtures.Fixture):
 class ServerFaultsTest(base.FunctionalTestCase):
 
     def setUp(self):
-        super(ServerFaultsTest, self).setUp()
+        super().setUp()
         self.use_private_server()
         self.timeout = self.conf.conf.mongodb.server_selection_timeout
 

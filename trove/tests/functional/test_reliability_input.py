@@ -274,7 +274,7 @@ class RecordedMessages(logging.Handler):
     """The messages the plugin logs, one per record."""
 
     def __init__(self):
-        super(RecordedMessages, self).__init__(logging.DEBUG)
+        super().__init__(logging.DEBUG)
         self.messages = []
 
     def emit(self, record):
@@ -284,7 +284,7 @@ class RecordedMessages(logging.Handler):
 class GeneratedInputTestCase(base.FunctionalTestCase):
 
     def setUp(self):
-        super(GeneratedInputTestCase, self).setUp()
+        super().setUp()
         # Even without an example database hypothesis caches what it finds
         # in the source; keep that out of the working tree.
         hypothesis_configuration.set_hypothesis_home_dir(
@@ -388,7 +388,7 @@ class GeneratedNamesTest(GeneratedInputTestCase):
 class GeneratedPayloadsTest(GeneratedInputTestCase):
 
     def setUp(self):
-        super(GeneratedPayloadsTest, self).setUp()
+        super().setUp()
         self.root.tenant_orders.orders.insert_many(
             [{'_id': index} for index in range(5)])
         self.root['Tenant\u00e9'].create_collection('rows')
@@ -478,7 +478,7 @@ class GeneratedDeleteAndListTest(GeneratedInputTestCase):
     VICTIMS = ('victim', 'Victim\u00e9', 'v' * MAX_NAME_BYTES)
 
     def setUp(self):
-        super(GeneratedDeleteAndListTest, self).setUp()
+        super().setUp()
         self.root.tenant_orders.orders.insert_many(
             [{'_id': index} for index in range(5)])
         self.manager.create_database(

@@ -22,7 +22,7 @@ def payloads(names):
     return [{'_name': name} for name in names]
 
 
-class ResidentMemory(object):
+class ResidentMemory:
     """Samples this process's resident memory while the load runs.
 
     The process-wide peak (``ru_maxrss``) would also count the tests that
@@ -55,7 +55,7 @@ class ResidentMemory(object):
 class LoadTest(base.FunctionalTestCase):
 
     def setUp(self):
-        super(LoadTest, self).setUp()
+        super().setUp()
         # A server of its own: the shared one must not be left holding ten
         # thousand databases if this test fails half way.
         self.use_private_server()

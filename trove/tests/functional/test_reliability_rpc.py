@@ -47,7 +47,7 @@ class AgentAcrossMongoDBOutageTest(test_rpc_e2e.AgentTestCase):
         'amqp=WARN', 'kombu=WARN', 'stevedore=WARN'])}
 
     def setUp(self):
-        super(AgentAcrossMongoDBOutageTest, self).setUp()
+        super().setUp()
         # Whatever a test does to the server, the next one finds it up.
         self.addCleanup(self.server.start)
         self.agent_pid = self.agent.pid

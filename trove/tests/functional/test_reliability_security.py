@@ -29,7 +29,7 @@ PROCESS_EVENTS = frozenset(['subprocess.Popen', 'os.system', 'os.exec',
                             'os.forkpty', 'pty.spawn'])
 
 
-class _ProcessGuard(object):
+class _ProcessGuard:
     """Refuses, while armed, to let this process start another one.
 
     An audit hook sees every way Python starts a process, however the code

@@ -81,7 +81,7 @@ class AgentTestCase(base.TestCase):
 
     @classmethod
     def setUpClass(cls):
-        super(AgentTestCase, cls).setUpClass()
+        super().setUpClass()
         cls.transport_url = agent_process.transport_url()
         agent_process.require_broker(cls.transport_url)
         cls.workdir = tempfile.mkdtemp(prefix='trove-e2e-')
@@ -100,7 +100,7 @@ class AgentTestCase(base.TestCase):
     @classmethod
     def tearDownClass(cls):
         cls._discard()
-        super(AgentTestCase, cls).tearDownClass()
+        super().tearDownClass()
 
     @classmethod
     def _discard(cls):
@@ -117,7 +117,7 @@ class AgentTestCase(base.TestCase):
             shutil.rmtree(cls.workdir, ignore_errors=True)
 
     def setUp(self):
-        super(AgentTestCase, self).setUp()
+        super().setUp()
         note_reply_queue = self.delete_reply_queue(rpc.get_transport)
         self.useFixture(test_messaging.Transport(self.transport_url))
         self.addCleanup(note_reply_queue)

@@ -18,7 +18,7 @@ class ServeTest(base.TestCase):
     """serve() with a stand-in agent: the exit status of each ending."""
 
     def setUp(self):
-        super(ServeTest, self).setUp()
+        super().setUp()
         self.agent = mock.Mock()
         self.stop = guest.StopRequest()
 

@@ -9,7 +9,7 @@ from trove.common import exception
 from trove.tests import base
 
 
-class FakeGuest(object):
+class FakeGuest:
     """A guest agent holding ``names``, serving pages like the Manager."""
 
     def __init__(self, names=(), visible_after=0):
@@ -48,7 +48,7 @@ class FakeGuest(object):
 class CommandTest(base.TestCase):
 
     def setUp(self):
-        super(CommandTest, self).setUp()
+        super().setUp()
         self.stdout = self.useFixture(fixtures.MonkeyPatch(
             'sys.stdout', io.StringIO())).new_value
         self.stderr = self.useFixture(fixtures.MonkeyPatch(

@@ -7,7 +7,7 @@ from trove.tests import base
 class SecretMaskingFilterTest(base.TestCase):
 
     def setUp(self):
-        super(SecretMaskingFilterTest, self).setUp()
+        super().setUp()
         for handler in logging.getLogger().handlers:
             handler.addFilter(log_filters.SecretMaskingFilter())
             self.addCleanup(handler.removeFilter, handler.filters[-1])

@@ -23,7 +23,7 @@ def closed_port():
 class SerializerTest(base.TestCase):
 
     def setUp(self):
-        super(SerializerTest, self).setUp()
+        super().setUp()
         self.serializer = rpc.RequestContextSerializer()
 
     def test_context_travels_as_a_dict_and_comes_back(self):
@@ -84,7 +84,7 @@ class SerializerTest(base.TestCase):
         class Name(str):
             pass
 
-        class Thing(object):
+        class Thing:
             def __init__(self):
                 self.name = 'thing'
 

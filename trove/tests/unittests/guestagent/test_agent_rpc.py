@@ -22,7 +22,7 @@ GUEST = 'guest-unit'
 class AgentOverRPCTest(base.TestCase):
 
     def setUp(self):
-        super(AgentOverRPCTest, self).setUp()
+        super().setUp()
         self.useFixture(test_messaging.Transport('fake://'))
         self.conf.config(agent_call_low_timeout=2)
         self.add_secret(TOKEN)

@@ -11,7 +11,7 @@ from trove.tests import base
 class LoadCredentialsTest(base.TestCase):
 
     def setUp(self):
-        super(LoadCredentialsTest, self).setUp()
+        super().setUp()
         self.path = os.path.join(self.useFixture(fixtures.TempDir()).path,
                                  'os_admin.json')
 

@@ -8,7 +8,7 @@ from trove.tests import base
 class ManagerTest(base.TestCase):
 
     def setUp(self):
-        super(ManagerTest, self).setUp()
+        super().setUp()
         self.admin = mock.Mock(spec=service.MongoDBAdmin)
         self.manager = manager.Manager(admin=self.admin)
 

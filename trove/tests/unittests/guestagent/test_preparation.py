@@ -23,7 +23,7 @@ def trove_prepare_arguments(**overrides):
 class PrepareTest(base.TestCase):
 
     def setUp(self):
-        super(PrepareTest, self).setUp()
+        super().setUp()
         self.admin = mock.Mock(spec=service.MongoDBAdmin)
         self.manager = manager.Manager(admin=self.admin)
         self.add_secret(ROOT_PASSWORD)

@@ -16,7 +16,7 @@ def payloads(*names):
     return [models.MongoDBSchema(name).serialize() for name in names]
 
 
-class FakeConnection(object):
+class FakeConnection:
     """Hands out one mock client, as the pooled holder would."""
 
     def __init__(self, existing=()):
@@ -54,7 +54,7 @@ class FakeConnection(object):
 class CreateDatabaseTest(base.TestCase):
 
     def setUp(self):
-        super(CreateDatabaseTest, self).setUp()
+        super().setUp()
         self.connection = FakeConnection(existing=['admin', 'local', 'old'])
         self.admin = service.MongoDBAdmin(self.connection)
 
@@ -237,7 +237,7 @@ class CreateDatabaseTest(base.TestCase):
 class ListDatabasesTest(base.TestCase):
 
     def setUp(self):
-        super(ListDatabasesTest, self).setUp()
+        super().setUp()
         self.connection = FakeConnection(
             existing=['local', 'b', 'admin', 'a', 'config', 'c', 'odd name'])
         self.admin = service.MongoDBAdmin(self.connection)
@@ -270,7 +270,7 @@ class ListDatabasesTest(base.TestCase):
 class DeleteDatabaseTest(base.TestCase):
 
     def setUp(self):
-        super(DeleteDatabaseTest, self).setUp()
+        super().setUp()
         self.connection = FakeConnection(existing=['admin', 'sales'])
         self.admin = service.MongoDBAdmin(self.connection)
         self.sales = self.connection._database('sales')
@@ -331,7 +331,7 @@ class DeleteDatabaseTest(base.TestCase):
 class MongoDBConnectionTest(base.TestCase):
 
     def setUp(self):
-        super(MongoDBConnectionTest, self).setUp()
+        super().setUp()
         self.dir = self.useFixture(fixtures.TempDir()).path
         self.path = os.path.join(self.dir, 'creds.json')
         self.conf.config(group='mongodb', admin_credentials_file=self.path,

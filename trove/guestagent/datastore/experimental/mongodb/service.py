@@ -59,7 +59,7 @@ class ConnectionTarget(collections.namedtuple(
             appname='trove-guestagent', **dict(auth, **options))
 
 
-class MongoDBConnection(object):
+class MongoDBConnection:
     """One pooled ``MongoClient`` per connection target, shared by threads.
 
     The client is created on first use. The credentials file is read again
@@ -127,7 +127,7 @@ def get_connection():
     return _CONNECTION
 
 
-class MongoDBAdmin(object):
+class MongoDBAdmin:
     """Create, list and delete the tenant's databases on the MongoDB server.
 
     Requests are validated whole before anything changes on the server;
