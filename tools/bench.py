@@ -95,12 +95,14 @@ def machine():
 def start_server(workdir):
     url = secantus.external_url()
     if url:
-        return secantus.ExternalServer(url, workdir=workdir), 'external mongod'
-    server = secantus.SecantusServer(roles=secantus.SPEC_ROLES,
-                                     workdir=workdir)
+        server = secantus.ExternalServer(url, workdir=workdir)
+        name = 'external mongod'
+    else:
+        server = secantus.SecantusServer(roles=secantus.SPEC_ROLES,
+                                         workdir=workdir)
+        name = 'SecantusDB %s with --auth' % metadata.version('SecantusDB')
     server.start()
-    return server, 'SecantusDB %s with --auth (os_admin: %s)' % (
-        metadata.version('SecantusDB'), ', '.join(secantus.SPEC_ROLES))
+    return server, '%s (os_admin: %s)' % (name, ', '.join(server.roles or ()))
 
 
 def configure(server, workdir):
@@ -219,8 +221,8 @@ def main(argv):
                 bench.drop(bench.populated)
             bench.close()
         service.get_connection().close()
-        if server is not None and not server.external:
-            server.kill()
+        if server is not None:
+            server.discard()
         shutil.rmtree(workdir, ignore_errors=True)
     say('\nPlugin against baseline, times per operation in milliseconds '
         '(n = repetitions of each):')

@@ -15,11 +15,12 @@ import socket
 import subprocess
 import sys
 import tempfile
-import time
 from urllib import parse
 import uuid
 
 import kombu
+
+from trove.tests import helpers
 
 DEFAULT_TRANSPORT_URL = 'rabbit://guest:guest@127.0.0.1:5672/'
 TRANSPORT_URL_VARIABLE = 'TROVE_TEST_TRANSPORT_URL'
@@ -27,6 +28,9 @@ TRANSPORT_URL_VARIABLE = 'TROVE_TEST_TRANSPORT_URL'
 # What the agent logs once it takes requests.
 READY_MARK = 'is taking requests on topic'
 START_TIMEOUT = 30.0
+# The agent's [mongodb] server_selection_timeout: how long it tries a
+# server that does not answer.
+SERVER_SELECTION_TIMEOUT = 2.0
 STOP_TIMEOUT = 60.0
 CLI_TIMEOUT = 90.0
 
@@ -133,7 +137,7 @@ class AgentProcess:
         mongodb = {'mongodb_host': self.server.host,
                    'mongodb_port': self.server.port,
                    'admin_credentials_file': self.server.credentials_file,
-                   'server_selection_timeout': '2.0'}
+                   'server_selection_timeout': SERVER_SELECTION_TIMEOUT}
         # The reply queue of each trove-mongodb run outlives the command
         # (half an hour by default); a test's commands need it no longer.
         rabbit = {'rabbit_transient_queues_ttl': '60'}
@@ -170,19 +174,20 @@ class AgentProcess:
                  '--config-file', self.config_file],
                 stdin=subprocess.DEVNULL, stdout=output,
                 stderr=subprocess.STDOUT, close_fds=True)
-        deadline = time.monotonic() + timeout
-        while self.log().count(READY_MARK) <= ready_before:
+
+        def ready():
             if self._process.poll() is not None:
                 raise AgentError(
                     'trove-guestagent exited with status %s:\n%s\n%s'
                     % (self._process.returncode, self.output(),
                        self.log()[-3000:]))
-            if time.monotonic() > deadline:
-                self.kill()
-                raise AgentError('trove-guestagent did not take requests '
-                                 'within %.0f s:\n%s'
-                                 % (timeout, self.log()[-3000:]))
-            time.sleep(0.05)
+            return self.log().count(READY_MARK) > ready_before
+        try:
+            helpers.poll(ready, timeout, 'trove-guestagent taking requests',
+                         details=lambda: self.log()[-3000:])
+        except helpers.PollTimeout as exc:
+            self.kill()
+            raise AgentError(str(exc)) from None
 
     def signal(self, signum=signal.SIGTERM):
         self._process.send_signal(signum)
@@ -222,13 +227,11 @@ class AgentProcess:
         :param since: where in the log to start looking, as a length of
             :meth:`log` taken before.
         """
-        deadline = time.monotonic() + timeout
-        while True:
+        def line_with_fragments():
             for line in self.log()[since:].splitlines():
                 if all(fragment in line for fragment in fragments):
                     return line
-            if time.monotonic() > deadline:
-                raise AgentError('no agent log line with %r within %.0f s:'
-                                 '\n%s' % (fragments, timeout,
-                                           self.log()[-3000:]))
-            time.sleep(0.05)
+            return None
+        return helpers.poll(line_with_fragments, timeout,
+                            'an agent log line with %r' % (fragments,),
+                            details=lambda: self.log()[-3000:])

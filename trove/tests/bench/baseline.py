@@ -11,8 +11,9 @@ import bisect
 import functools
 
 from trove.guestagent.datastore.experimental.mongodb import service
+from trove.tests import helpers
 
-SERVER_DATABASES = frozenset(['admin', 'local', 'config'])
+_SERVER_DATABASES = frozenset(helpers.SERVER_DATABASES)
 
 
 class RawAdmin:
@@ -59,7 +60,7 @@ class RawAdmin:
     def list_page(self, limit=None, marker=None):
         """One sorted page of the tenant's names and the next marker."""
         names = sorted(name for name in self.client.list_database_names()
-                       if name not in SERVER_DATABASES)
+                       if name not in _SERVER_DATABASES)
         start = 0 if marker is None else bisect.bisect_right(names, marker)
         end = len(names) if limit is None else start + limit
         page = names[start:end]

@@ -15,10 +15,10 @@ import logging
 from trove.guestagent.datastore.experimental.mongodb import credentials
 from trove.guestagent.datastore.experimental.mongodb import manager
 from trove.guestagent.datastore.experimental.mongodb import service
-from trove.guestagent.db import models
 from trove.tests.bench import baseline
 from trove.tests.bench import recording
 from trove.tests.bench import timing
+from trove.tests import helpers
 
 # The plugin against raw pymongo doing the same work: at most 10 % more.
 RAW_TARGET = 1.10
@@ -33,9 +33,8 @@ TENANT_PREFIX = 'tenant'
 CHECK_AND_WRITE = 'raw, check + write only'
 
 
-def payload(name):
-    """What Trove sends for a database (built by Trove's API, not timed)."""
-    return models.MongoDBSchema(name).serialize()
+# What Trove sends for a database (built by Trove's API, not timed).
+payload = helpers.payload
 
 
 class Bench:
@@ -83,13 +82,12 @@ class Bench:
             self.root.drop_database(name)
 
     def tenant_count(self):
-        return sum(1 for name in self.root.list_database_names()
-                   if name not in baseline.SERVER_DATABASES)
+        return len(helpers.tenant_names(self.root.list_database_names()))
 
     def populate(self, total):
         """Make the server hold at least ``total`` tenant databases."""
         existing = set(self.root.list_database_names())
-        tenants = len(existing - baseline.SERVER_DATABASES)
+        tenants = len(helpers.tenant_names(existing))
         names = ('%s%05d' % (TENANT_PREFIX, index)
                  for index in itertools.count())
         new = []
@@ -274,20 +272,14 @@ def noise_floor(bench, databases, repeat, warmup=2):
 
 
 def walk(list_page_after, expected):
-    """Every page, by marker, as Trove's API pages; returns the names.
+    """Every page, by marker, as Trove's API pages; returns the items.
 
     :param list_page_after: ``f(marker)`` returns ``(page, next_marker)``.
+    :param expected: how many items there are; the walk may take one page
+        more than they fill.
     """
-    seen = []
-    marker = None
-    # Bounded: one page more than the names can fill.
-    for _ in range(expected // PAGE + 2):
-        page, marker = list_page_after(marker)
-        seen.extend(page)
-        if marker is None:
-            return seen
-    raise RuntimeError('the walk did not end after %d pages'
-                       % (expected // PAGE + 2))
+    return helpers.walked_items(helpers.walk(list_page_after,
+                                             expected // PAGE + 2))
 
 
 def full_walk(bench, databases, repeat, warmup=1):

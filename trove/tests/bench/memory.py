@@ -16,6 +16,7 @@ import subprocess
 import sys
 
 from trove.common import cfg
+from trove.tests import helpers
 
 CONF = cfg.CONF
 TARGET_MIB = 50
@@ -63,14 +64,9 @@ def run_agent(host, port, credentials_file, page):
     idle = _status_kib('VmRSS')
     reset = _reset_peak()
 
-    first, marker = agent.list_databases(None, limit=page)
-    listed = len(first)
-    # Bounded walk: the marker must advance, or this stops.
-    for _ in range(1000000 // page):
-        if marker is None:
-            break
-        more, marker = agent.list_databases(None, limit=page, marker=marker)
-        listed += len(more)
+    pages = helpers.walk(lambda marker: agent.list_databases(
+        None, limit=page, marker=marker), 1000000 // page)
+    listed = len(helpers.walked_items(pages))
     everything, _marker = agent.list_databases(None)
     return {'databases': len(everything), 'idle_kib': idle,
             'peak_kib': _status_kib('VmHWM'), 'listed': listed,

@@ -8,6 +8,7 @@ import fixtures
 from trove.guestagent.datastore.experimental.mongodb import manager
 from trove.guestagent.datastore.experimental.mongodb import service
 from trove.tests import base
+from trove.tests import helpers
 from trove.tests import secantus
 
 # The os_admin roles of each test variant; None runs the server without
@@ -22,17 +23,22 @@ _shared_servers = {}
 
 
 def _discard(server):
-    if not server.external:
-        server.kill()
-        shutil.rmtree(server.workdir, ignore_errors=True)
+    server.discard()
+    shutil.rmtree(server.workdir, ignore_errors=True)
 
 
 def new_server(mode):
-    """A started server for ``mode``, or the external mongod when set."""
+    """A started server for ``mode``, or the external mongod when set.
+
+    On an external mongod with authentication, the mode without it runs
+    with the spec's roles.
+    """
     url = secantus.external_url()
     if url:
-        return secantus.ExternalServer(url)
-    server = secantus.SecantusServer(roles=MODES[mode])
+        server = secantus.ExternalServer(
+            url, roles=MODES[mode] or secantus.SPEC_ROLES)
+    else:
+        server = secantus.SecantusServer(roles=MODES[mode])
     server.start()
     return server
 
@@ -68,7 +74,7 @@ class PointAgentAt(fixtures.Fixture):
         client = self.server.root_client()
         try:
             for name in client.list_database_names():
-                if name not in ('admin', 'local', 'config'):
+                if name not in helpers.SERVER_DATABASES:
                     client.drop_database(name)
         finally:
             client.close()
@@ -103,3 +109,7 @@ class FunctionalTestCase(base.TestCase):
     def server_names(self):
         """Database names as the server itself lists them."""
         return set(self.root.list_database_names())
+
+    def tenant_names(self):
+        """The tenant's database names, as the server itself lists them."""
+        return helpers.tenant_names(self.root.list_database_names())

@@ -15,6 +15,7 @@ from trove.common import exception
 from trove.guestagent.datastore.experimental.mongodb import service
 from trove.tests.functional import base
 from trove.tests.functional import reliability
+from trove.tests import helpers
 
 THREADS = 8
 NAMES = ['conc%03d' % index for index in range(240)]
@@ -26,10 +27,6 @@ ROUNDS = 3
 JOIN_TIMEOUT = 300
 
 DELETED, CREATED, CONTESTED = range(3)
-
-
-def payloads(names):
-    return [{'_name': name} for name in names]
 
 
 def window(thread):
@@ -76,11 +73,11 @@ class ConcurrencyTest(base.FunctionalTestCase):
         return errors
 
     def create(self, names):
-        self.manager.create_database(None, payloads(names))
+        self.manager.create_database(None, helpers.payloads(*names))
         self.counted()
 
     def delete(self, name):
-        self.manager.delete_database(None, payloads([name])[0])
+        self.manager.delete_database(None, helpers.payload(name))
         self.counted()
 
     def counted(self):

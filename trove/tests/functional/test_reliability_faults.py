@@ -18,6 +18,7 @@ from trove.guestagent.datastore.experimental.mongodb import manager
 from trove.guestagent.datastore.experimental.mongodb import service
 from trove.tests.functional import base
 from trove.tests.functional import reliability
+from trove.tests import helpers
 
 # How much longer than server_selection_timeout an operation may take to
 # fail: enough for a slow CI machine, far less than a hang.
@@ -30,11 +31,6 @@ TENANT_DATA = {
                                  {'_id': 'bob', 'age': 37}],
                       'audit': [{'_id': 1, 'what': 'hired'}]},
 }
-
-
-def payloads(*names):
-    return [{'_name': name, '_character_set': None, '_collate': None}
-            for name in names]
 
 
 class KillAtCommand(monitoring.CommandListener):
@@ -125,9 +121,9 @@ class ServerFaultsTest(base.FunctionalTestCase):
     def test_server_down_at_start_fails_fast_then_recovers(self):
         self.server.stop()
         agent = manager.Manager()
-        calls = (('create', agent.create_database, payloads('sales')),
+        calls = (('create', agent.create_database, helpers.payloads('sales')),
                  ('list', agent.list_databases),
-                 ('delete', agent.delete_database, payloads('sales')[0]))
+                 ('delete', agent.delete_database, helpers.payload('sales')))
         for label, call, *args in calls:
             _result, error, elapsed = self.timed(call, None, *args)
             self.assertIsInstance(error, exception.MongoDBConnectionError,
@@ -137,8 +133,8 @@ class ServerFaultsTest(base.FunctionalTestCase):
             self.assertLess(elapsed, self.timeout + MARGIN, label)
 
         self.server.start()
-        agent.create_database(None, payloads('sales'))
-        self.assertEqual((payloads('sales'), None),
+        agent.create_database(None, helpers.payloads('sales'))
+        self.assertEqual((helpers.payloads('sales'), None),
                          agent.list_databases(None))
         reliability.report(
             self, 'Faults',
@@ -157,7 +153,7 @@ class ServerFaultsTest(base.FunctionalTestCase):
 
         def create():
             outcome['result'] = self.timed(self.manager.create_database,
-                                           None, payloads(*names))
+                                           None, helpers.payloads(*names))
         thread = threading.Thread(target=create)
         thread.start()
         thread.join(self.timeout + MARGIN + 30)
@@ -186,7 +182,7 @@ class ServerFaultsTest(base.FunctionalTestCase):
             self.assertIn(repr(name), str(error))
         lost = set(reported['created']) - present
 
-        self.manager.create_database(None, payloads(*names))
+        self.manager.create_database(None, helpers.payloads(*names))
 
         listed = self.root.list_database_names()
         self.assertEqual(len(listed), len(set(listed)))
@@ -211,12 +207,12 @@ class ServerFaultsTest(base.FunctionalTestCase):
     def test_what_the_agent_reported_done_survives_a_crash(self):
         self.put_tenant_data()
         names = ['durable%03d' % index for index in range(100)]
-        self.manager.create_database(None, payloads(*names))
+        self.manager.create_database(None, helpers.payloads(*names))
         self.server.kill()
         self.server.start()
         self.assertEqual(names, sorted(self.batch_names('durable')))
 
-        for payload in payloads(*names[:50]):
+        for payload in helpers.payloads(*names[:50]):
             self.manager.delete_database(None, payload)
         self.server.kill()
         self.server.start()
@@ -232,11 +228,11 @@ class ServerFaultsTest(base.FunctionalTestCase):
     def test_restart_between_calls_needs_no_agent_restart(self):
         self.put_tenant_data()
         agent = self.manager
-        agent.create_database(None, payloads('kept'))
+        agent.create_database(None, helpers.payloads('kept'))
         first_calls = (
-            ('create', agent.create_database, payloads('made')),
+            ('create', agent.create_database, helpers.payloads('made')),
             ('list', agent.list_databases),
-            ('delete', agent.delete_database, payloads('made')[0]),
+            ('delete', agent.delete_database, helpers.payload('made')),
         )
         restarts = 0
         for end in (self.server.stop, self.server.kill):
@@ -257,7 +253,7 @@ class ServerFaultsTest(base.FunctionalTestCase):
             'restart needed')
 
     def test_hung_server_fails_a_list_within_the_selection_timeout(self):
-        self.admin.create_database(payloads('kept'))
+        self.admin.create_database(helpers.payloads('kept'))
         self.server.freeze()
         self.addCleanup(self.server.thaw)
 
@@ -272,7 +268,7 @@ class ServerFaultsTest(base.FunctionalTestCase):
         # server must not hold it for operation_timeout (30 s).
         self.assertLess(elapsed, self.timeout + MARGIN)
         self.server.thaw()
-        self.assertEqual((payloads('kept'), None),
+        self.assertEqual((helpers.payloads('kept'), None),
                          self.manager.list_databases(None))
         reliability.report(
             self, 'Faults',

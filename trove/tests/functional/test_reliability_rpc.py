@@ -24,10 +24,9 @@ from trove.common import exception
 from trove.tests import agent as agent_process
 from trove.tests.functional import reliability
 from trove.tests.functional import test_rpc_e2e
+from trove.tests import helpers
 
 CONF = cfg.CONF
-
-payload = test_rpc_e2e.payload
 
 # Documents of the tenant's own, written behind the agent's back: an outage
 # and the agent's recovery from it must leave them as they were.
@@ -54,7 +53,7 @@ class AgentAcrossMongoDBOutageTest(test_rpc_e2e.AgentTestCase):
         self.address = '127.0.0.1:%d' % self.server.port
 
     def create_and_wait(self, *names):
-        self.api.create_database([payload(name) for name in names])
+        self.api.create_database(helpers.payloads(*names))
         self.wait_until(lambda: set(names) <= set(self.listed_names()),
                         'databases %s to be listed' % (names,))
 
@@ -112,7 +111,8 @@ class AgentAcrossMongoDBOutageTest(test_rpc_e2e.AgentTestCase):
         elapsed = time.monotonic() - started
         message = str(error)
         self.assertTrue(message.startswith(
-            'Cannot reach MongoDB at %s within 2.0 s (' % self.address),
+            'Cannot reach MongoDB at %s within %s s ('
+            % (self.address, agent_process.SERVER_SELECTION_TIMEOUT)),
             message)
         self.assertIn('Check that mongod is running', message)
         return elapsed
@@ -128,12 +128,12 @@ class AgentAcrossMongoDBOutageTest(test_rpc_e2e.AgentTestCase):
 
         end()
         elapsed = self.list_while_down()
-        self.api.create_database([payload(name) for name in DURING])
+        self.api.create_database(helpers.payloads(*DURING))
         line = self.wait_for_log(
             'ERROR', 'Request create_database for databases %s failed: '
             'Cannot reach MongoDB at %s' % (DURING, self.address))
         self.assertIn('req-e2e-0001', line)
-        self.api.delete_database(payload('before2'))
+        self.api.delete_database(helpers.payload('before2'))
         line = self.wait_for_log(
             'ERROR', "Request delete_database for databases ['before2'] "
             'failed: Cannot reach MongoDB at %s' % self.address)
@@ -153,7 +153,7 @@ class AgentAcrossMongoDBOutageTest(test_rpc_e2e.AgentTestCase):
 
         self.create_and_wait('after1', 'after2')
         self.wait_for_log('INFO', "Created databases ['after1', 'after2']")
-        self.api.delete_database(payload('after1'))
+        self.api.delete_database(helpers.payload('after1'))
         self.wait_until(lambda: 'after1' not in self.listed_names(),
                         'the deleted database to leave the list')
         self.assertEqual(['after2', 'before1', 'before2'],
@@ -210,14 +210,16 @@ class AgentAcrossMongoDBOutageTest(test_rpc_e2e.AgentTestCase):
             end()
             self.server.start()
             restarts += 1
-            self.cast_and_wait(self.api.create_database, [payload('made')],
+            self.cast_and_wait(self.api.create_database,
+                               [helpers.payload('made')],
                                "Created databases ['made'].")
             self.assertIn('made', self.server_names())
 
             end()
             self.server.start()
             restarts += 1
-            self.cast_and_wait(self.api.delete_database, payload('made'),
+            self.cast_and_wait(self.api.delete_database,
+                               helpers.payload('made'),
                                "Dropped database 'made'.")
             self.assertNotIn('made', self.server_names())
         self.assertEqual(['kept'], self.listed_names())

@@ -3,7 +3,6 @@ import signal
 import subprocess
 import sys
 import threading
-import time
 from unittest import mock
 
 import fixtures
@@ -11,7 +10,7 @@ import fixtures
 from trove.cmd import guest
 from trove.tests import agent as agent_process
 from trove.tests import base
-from trove.tests.unittests.common import test_rpc
+from trove.tests import helpers
 
 
 class ServeTest(base.TestCase):
@@ -76,10 +75,8 @@ class GuestAgentProcessTest(base.TestCase):
             return ''
 
     def wait_for_log(self, fragment, timeout=30):
-        deadline = time.monotonic() + timeout
-        while fragment not in self.log():
-            self.assertLess(time.monotonic(), deadline, self.log())
-            time.sleep(0.05)
+        helpers.poll(lambda: fragment in self.log(), timeout,
+                     'a log line with %r' % fragment, details=self.log)
 
     def test_without_guest_id_it_refuses_to_start(self):
         process = self.start(transport_url='fake://')
@@ -100,7 +97,7 @@ class GuestAgentProcessTest(base.TestCase):
         self.assertIn('exits with status 0', self.log())
 
     def test_sigint_while_the_broker_is_unreachable_exits_0(self):
-        url = 'rabbit://guest:guest@127.0.0.1:%d/' % test_rpc.closed_port()
+        url = 'rabbit://guest:guest@127.0.0.1:%d/' % helpers.free_port()
         process = self.start(transport_url=url, guest_id='g2')
         self.wait_for_log('Connection failed')
         process.send_signal(signal.SIGINT)
