@@ -20,7 +20,7 @@ import oslo_messaging as messaging
 
 from trove.common import exception
 from trove.common import rpc
-from trove.guestagent.db import models
+from trove.guestagent import request_log
 
 LOG = logging.getLogger(__name__)
 
@@ -32,7 +32,7 @@ def describe_databases(arguments):
         payloads = [arguments['database']]
     if payloads is None:
         return None
-    return models.payload_names(payloads)
+    return request_log.payload_names(payloads)
 
 
 class ManagerEndpoint:

@@ -93,7 +93,7 @@ class DatabaseCommandsMixin:
     def test_reserved_names_are_refused_in_any_case(self):
         for name in ('admin', 'LOCAL', 'Config'):
             self._assert_batch_refused(payloads('good1', name),
-                                       repr(name), 'reserved')
+                                       'item 1', repr(name), 'reserved')
 
     def test_duplicates_and_case_twins_in_a_batch_are_refused(self):
         self._assert_batch_refused(payloads('sales', 'sales'),

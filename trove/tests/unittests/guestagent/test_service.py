@@ -8,12 +8,10 @@ from pymongo import errors as pymongo_errors
 
 from trove.common import exception
 from trove.guestagent.datastore.experimental.mongodb import service
-from trove.guestagent.db import models
 from trove.tests import base
+from trove.tests import helpers
 
-
-def payloads(*names):
-    return [models.MongoDBSchema(name).serialize() for name in names]
+payloads = helpers.payloads
 
 
 class FakeConnection:
@@ -261,10 +259,15 @@ class ListDatabasesTest(base.TestCase):
     def test_list_database_names_includes_reserved(self):
         self.assertIn('admin', self.admin.list_database_names())
 
-    def test_bad_arguments_are_refused(self):
-        for args in ((0,), ('2',), (2, 5)):
-            self.assertRaises(exception.InvalidDatabaseRequest,
-                              self.admin.list_databases, *args)
+    def test_bad_arguments_are_refused_before_the_server_is_asked(self):
+        for args, fragment in (((0,), 'limit'), ((-1,), 'limit'),
+                               ((1.5,), 'limit'), (('2',), 'limit'),
+                               ((True,), 'limit'), ((2, 5), 'marker'),
+                               ((2, ['a']), 'marker')):
+            error = self.assertRaises(exception.InvalidDatabaseRequest,
+                                      self.admin.list_databases, *args)
+            self.assertIn(fragment, str(error))
+        self.assertFalse(self.connection.client.list_database_names.called)
 
 
 class DeleteDatabaseTest(base.TestCase):
@@ -277,21 +280,21 @@ class DeleteDatabaseTest(base.TestCase):
         self.sales.command.return_value = {'users': [{'user': 'clerk'}]}
 
     def test_drops_and_names_the_users_left_behind(self):
-        self.assertTrue(self.admin.delete_database(payloads('sales')[0]))
+        self.assertTrue(self.admin.delete_database(helpers.payload('sales')))
         self.sales.command.assert_called_once_with('usersInfo')
         self.connection.client.drop_database.assert_called_once_with('sales')
         self.assert_logged('INFO', "Dropped database 'sales'")
         self.assert_logged('WARNING', "'sales'", "['clerk']", 'remain')
 
     def test_the_drop_is_flushed_to_disk_before_success(self):
-        self.admin.delete_database(payloads('sales')[0])
+        self.admin.delete_database(helpers.payload('sales'))
         self.connection.client.admin.command.assert_called_once_with(
             'fsync')
 
     def test_existence_is_asked_of_the_one_database(self):
         # A listing of every database made each delete slower as the
         # server held more of them.
-        self.admin.delete_database(payloads('sales')[0])
+        self.admin.delete_database(helpers.payload('sales'))
         self.assertFalse(self.connection.client.list_database_names.called)
         self.sales.list_collection_names.assert_called_once_with()
 
@@ -300,7 +303,7 @@ class DeleteDatabaseTest(base.TestCase):
             pymongo_errors.AutoReconnect('connection reset'))
         error = self.assertRaises(exception.DatabaseDeleteError,
                                   self.admin.delete_database,
-                                  payloads('sales')[0])
+                                  helpers.payload('sales'))
         self.assertIsInstance(error.__cause__,
                               exception.MongoDBConnectionError)
         self.assertIn("Database 'sales' was dropped, but", str(error))
@@ -308,21 +311,23 @@ class DeleteDatabaseTest(base.TestCase):
 
     def test_no_warning_without_users(self):
         self.sales.command.return_value = {'users': []}
-        self.admin.delete_database(payloads('sales')[0])
+        self.admin.delete_database(helpers.payload('sales'))
         self.assertNotIn('WARNING', self.logs.output)
 
     def test_missing_database_is_not_dropped(self):
-        self.assertFalse(self.admin.delete_database(payloads('nosuch')[0]))
+        self.assertFalse(self.admin.delete_database(helpers.payload('nosuch')))
         self.assertFalse(self.connection.client.drop_database.called)
         self.assertEqual(0, self.connection.flushes())
         self.assert_logged('WARNING', "'nosuch'", 'does not exist')
 
     def test_reserved_and_bad_payloads_are_refused_before_any_call(self):
-        for database in (payloads('admin')[0], payloads('Config')[0],
+        for database in (helpers.payload('admin'), helpers.payload('Config'),
                          {'_name': '../admin'}, 'sales', None, [],
                          payloads('sales')):
-            self.assertRaises(exception.InvalidDatabaseRequest,
-                              self.admin.delete_database, database)
+            # The pinned interface: a ValueError.
+            error = self.assertRaises(ValueError, self.admin.delete_database,
+                                      database)
+            self.assertIsInstance(error, exception.InvalidDatabaseRequest)
         self.assertFalse(self.connection.client.list_database_names.called)
         self.assertFalse(self.sales.list_collection_names.called)
         self.assertFalse(self.connection.client.drop_database.called)
