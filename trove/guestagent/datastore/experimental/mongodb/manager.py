@@ -1,10 +1,22 @@
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
 """The MongoDB datastore Manager: the guest agent's RPC surface."""
 
 from oslo_log import log as logging
 
 from trove.guestagent.datastore.experimental.mongodb import service
-from trove.guestagent.db import models
 from trove.guestagent import preparation
+from trove.guestagent import request_log
 from trove.guestagent import unsupported
 
 LOG = logging.getLogger(__name__)
@@ -29,7 +41,8 @@ class Manager(unsupported.unsupported_operations('mongodb')):
         return self._admin
 
     def create_database(self, context, databases):
-        LOG.info('Creating databases %s.', models.payload_names(databases))
+        LOG.info('Creating databases %s.',
+                 request_log.payload_names(databases))
         self.admin.create_database(databases)
 
     def list_databases(self, context, limit=None, marker=None,
@@ -41,7 +54,7 @@ class Manager(unsupported.unsupported_operations('mongodb')):
         return self.admin.list_databases(limit, marker, include_marker)
 
     def delete_database(self, context, database):
-        LOG.info('Deleting database %r.', models.payload_name(database))
+        LOG.info('Deleting database %r.', request_log.payload_name(database))
         self.admin.delete_database(database)
 
     def rpc_ping(self, context):
