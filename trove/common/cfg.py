@@ -1,3 +1,15 @@
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
 """Configuration options of the MongoDB guest agent plugin.
 
 Every option is declared here once, with its help text, so that
@@ -9,8 +21,6 @@ reloaded configuration takes effect on the next operation.
 
 from oslo_config import cfg
 
-from trove.common.i18n import _
-
 CONF = cfg.CONF
 
 # [DEFAULT] options of the guest agent process and of its callers. The
@@ -20,11 +30,11 @@ CONF = cfg.CONF
 agent_opts = [
     cfg.StrOpt(
         'guest_id',
-        help=_('ID of the Trove instance this guest agent serves; Trove '
-               'writes it to guest_info.conf on the instance. The agent '
-               'takes requests on the RPC topic guestagent.<guest_id> of '
-               'the control_exchange, and trove-guestagent refuses to '
-               'start without it.')),
+        help='ID of the Trove instance this guest agent serves; Trove '
+             'writes it to guest_info.conf on the instance. The agent '
+             'takes requests on the RPC topic guestagent.<guest_id> of '
+             'the control_exchange, and trove-guestagent refuses to '
+             'start without it.'),
     cfg.StrOpt(
         'datastore_manager',
         help='The datastore of the instance; Trove writes it to '
@@ -69,56 +79,56 @@ agent_opts = [
              'the file Trove\'s own agents use.'),
     cfg.IntOpt(
         'agent_call_low_timeout', default=5, min=1,
-        help=_('Seconds a caller waits for the guest agent to answer a '
-               'quick call (rpc_ping, list_databases) before it gives up '
-               'with a timeout error. It has the name and meaning of '
-               'Trove\'s own option, so a caller configured like Trove\'s '
-               'taskmanager behaves like it.')),
+        help='Seconds a caller waits for the guest agent to answer a '
+             'quick call (rpc_ping, list_databases) before it gives up '
+             'with a timeout error. It has the name and meaning of '
+             'Trove\'s own option, so a caller configured like Trove\'s '
+             'taskmanager behaves like it.'),
     cfg.IntOpt(
         'graceful_shutdown_timeout', default=60, min=0,
-        help=_('Seconds trove-guestagent waits, after SIGTERM or SIGINT, '
-               'for the requests it has taken to finish. Requests not yet '
-               'taken stay queued on the message bus for the next start. '
-               'If the ones in flight outlast this, the agent exits with '
-               'status 1 and logs that their outcome is unknown; 0 waits '
-               'without limit.')),
+        help='Seconds trove-guestagent waits, after SIGTERM or SIGINT, '
+             'for the requests it has taken to finish. Requests not yet '
+             'taken stay queued on the message bus for the next start. '
+             'If the ones in flight outlast this, the agent exits with '
+             'status 1 and logs that their outcome is unknown; 0 waits '
+             'without limit.'),
 ]
 
 mongodb_group = cfg.OptGroup(
-    'mongodb', title=_('MongoDB options'),
-    help=_('How the guest agent reaches and manages the local MongoDB '
-           'server.'))
+    'mongodb', title='MongoDB options',
+    help='How the guest agent reaches and manages the local MongoDB '
+         'server.')
 
 mongodb_opts = [
     cfg.HostAddressOpt(
         'mongodb_host', default='localhost',
-        help=_('Host name or IP address of the MongoDB server the guest '
-               'agent manages. The agent connects to this one server '
-               'directly, even when it is a replica set member.')),
+        help='Host name or IP address of the MongoDB server the guest '
+             'agent manages. The agent connects to this one server '
+             'directly, even when it is a replica set member.'),
     cfg.PortOpt(
         'mongodb_port', default=27017,
-        help=_('TCP port of the MongoDB server.')),
+        help='TCP port of the MongoDB server.'),
     cfg.ListOpt(
         'ignore_dbs', default=['admin', 'local', 'config'],
-        help=_('Databases that belong to the server, not to the tenant. '
-               'They are never listed, created or deleted through the '
-               'guest agent; the comparison ignores ASCII case, as '
-               'mongod does for database names.')),
+        help='Databases that belong to the server, not to the tenant. '
+             'They are never listed, created or deleted through the '
+             'guest agent; the comparison ignores ASCII case, as '
+             'mongod does for database names.'),
     cfg.StrOpt(
         'admin_credentials_file',
         default='/etc/trove/mongodb/os_admin_credentials.json',
-        help=_('JSON file {"username": ..., "password": ...} holding the '
-               'credentials of the os_admin user the agent authenticates '
-               'as (against the admin database). It must be readable by '
-               'its owner only. When the file does not exist the agent '
-               'connects without authentication.')),
+        help='JSON file {"username": ..., "password": ...} holding the '
+             'credentials of the os_admin user the agent authenticates '
+             'as (against the admin database). It must be readable by '
+             'its owner only. When the file does not exist the agent '
+             'connects without authentication.'),
     cfg.FloatOpt(
         'server_selection_timeout', default=3.0, min=0.1, max=10.0,
-        help=_('Seconds to wait for a reachable MongoDB server before an '
-               'operation fails with a clear error. Kept below Trove\'s '
-               'agent_call_low_timeout (5 s) so that a database-list '
-               'against a stopped server reports why instead of timing '
-               'out on the RPC bus.')),
+        help='Seconds to wait for a reachable MongoDB server before an '
+             'operation fails with a clear error. Kept below Trove\'s '
+             'agent_call_low_timeout (5 s) so that a database-list '
+             'against a stopped server reports why instead of timing '
+             'out on the RPC bus.'),
     cfg.StrOpt(
         'mount_point', default='/var/lib/mongodb',
         help='Where the instance\'s data volume is mounted. Trove shows '
@@ -127,9 +137,9 @@ mongodb_opts = [
              'datastore mounts it.'),
     cfg.FloatOpt(
         'operation_timeout', default=30.0, min=1.0,
-        help=_('Seconds a single MongoDB command may take on an '
-               'established connection before it fails, so that a server '
-               'that stops answering cannot hang the agent.')),
+        help='Seconds a single MongoDB command may take on an '
+             'established connection before it fails, so that a server '
+             'that stops answering cannot hang the agent.'),
 ]
 
 CONF.register_opts(agent_opts)

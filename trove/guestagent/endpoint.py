@@ -1,3 +1,15 @@
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
 """The RPC endpoint of the guest agent: a datastore Manager, as served.
 
 oslo.messaging dispatches each request to the Manager's method of the same
@@ -27,7 +39,7 @@ from trove.common import context as trove_context
 from trove.common import exception
 from trove.common import rpc
 from trove.common import secure_rpc
-from trove.guestagent.db import models
+from trove.guestagent import request_log
 
 CONF = cfg.CONF
 LOG = logging.getLogger(__name__)
@@ -40,7 +52,7 @@ def describe_databases(arguments):
         payloads = [arguments['database']]
     if payloads is None:
         return None
-    return models.payload_names(payloads)
+    return request_log.payload_names(payloads)
 
 
 def _unreadable_reason(context, arguments):

@@ -1,3 +1,15 @@
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
 """trove-guestagent run as a process of its own, on the machine's RabbitMQ.
 
 The end-to-end tests and the main job start one against a SecantusDB
@@ -15,11 +27,12 @@ import socket
 import subprocess
 import sys
 import tempfile
-import time
 from urllib import parse
 import uuid
 
 import kombu
+
+from trove.tests import helpers
 
 DEFAULT_TRANSPORT_URL = 'rabbit://guest:guest@127.0.0.1:5672/'
 TRANSPORT_URL_VARIABLE = 'TROVE_TEST_TRANSPORT_URL'
@@ -27,6 +40,9 @@ TRANSPORT_URL_VARIABLE = 'TROVE_TEST_TRANSPORT_URL'
 # What the agent logs once it takes requests.
 READY_MARK = 'is taking requests on topic'
 START_TIMEOUT = 30.0
+# The agent's [mongodb] server_selection_timeout: how long it tries a
+# server that does not answer.
+SERVER_SELECTION_TIMEOUT = 2.0
 STOP_TIMEOUT = 60.0
 CLI_TIMEOUT = 90.0
 
@@ -115,15 +131,18 @@ def wait_for_line(read, fragments, since, timeout, whose):
     Returns the line; raises :class:`AgentError` naming ``whose`` log
     after ``timeout`` seconds.
     """
-    deadline = time.monotonic() + timeout
-    while True:
+    def line_with_fragments():
         for line in read()[since:].splitlines():
             if all(fragment in line for fragment in fragments):
                 return line
-        if time.monotonic() > deadline:
-            raise AgentError('no %s log line with %r within %.0f s:\n%s'
-                             % (whose, fragments, timeout, read()[-3000:]))
-        time.sleep(0.05)
+        return None
+
+    try:
+        return helpers.poll(line_with_fragments, timeout,
+                            'a %s log line with %r' % (whose, fragments),
+                            details=lambda: read()[-3000:])
+    except helpers.PollTimeout as exc:
+        raise AgentError(str(exc)) from None
 
 
 def read_text(path):
@@ -184,7 +203,7 @@ class AgentProcess:
         mongodb = {'mongodb_host': self.server.host,
                    'mongodb_port': self.server.port,
                    'admin_credentials_file': self.server.credentials_file,
-                   'server_selection_timeout': '2.0',
+                   'server_selection_timeout': SERVER_SELECTION_TIMEOUT,
                    # The server's own data folder stands for the volume.
                    'mount_point': getattr(self.server, 'storage',
                                           self.workdir)}
@@ -224,19 +243,20 @@ class AgentProcess:
                 + self.config_arguments,
                 stdin=subprocess.DEVNULL, stdout=output,
                 stderr=subprocess.STDOUT, close_fds=True)
-        deadline = time.monotonic() + timeout
-        while self.log().count(READY_MARK) <= ready_before:
+
+        def ready():
             if self._process.poll() is not None:
                 raise AgentError(
                     'trove-guestagent exited with status %s:\n%s\n%s'
                     % (self._process.returncode, self.output(),
                        self.log()[-3000:]))
-            if time.monotonic() > deadline:
-                self.kill()
-                raise AgentError('trove-guestagent did not take requests '
-                                 'within %.0f s:\n%s'
-                                 % (timeout, self.log()[-3000:]))
-            time.sleep(0.05)
+            return self.log().count(READY_MARK) > ready_before
+        try:
+            helpers.poll(ready, timeout, 'trove-guestagent taking requests',
+                         details=lambda: self.log()[-3000:])
+        except helpers.PollTimeout as exc:
+            self.kill()
+            raise AgentError(str(exc)) from None
 
     def signal(self, signum=signal.SIGTERM):
         self._process.send_signal(signum)

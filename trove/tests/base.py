@@ -1,3 +1,15 @@
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
 """Base test case: isolated configuration and captured logs."""
 
 import logging
@@ -19,7 +31,7 @@ class TestCase(testtools.TestCase):
     """
 
     def setUp(self):
-        super(TestCase, self).setUp()
+        super().setUp()
         self.conf = self.useFixture(config_fixture.Config(cfg.CONF))
         # The default is the instance's own file under /opt.
         self.conf.config(prepare_marker_file=os.path.join(

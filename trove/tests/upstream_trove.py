@@ -1,3 +1,15 @@
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
 """Upstream Trove as the tests' peer: its database, conductor and classes.
 
 Upstream Trove (PyPI ``trove``, the release in
@@ -84,7 +96,7 @@ class UpstreamCallError(UpstreamTroveError):
         self.message = error.get('message', '')
         self.cause_class = error.get('cause_class')
         self.cause_message = error.get('cause_message')
-        super(UpstreamCallError, self).__init__(
+        super().__init__(
             '%s: %s: %s' % (operation, self.class_name, self.message))
 
 
@@ -215,7 +227,7 @@ def guest_info(path):
     return dict(parser.defaults())
 
 
-class Deployment(object):
+class Deployment:
     """A MariaDB database with Trove's schema, and its trove.conf.
 
     :param workdir: where trove.conf and the logs go.
@@ -285,7 +297,7 @@ class Deployment(object):
             self.created = False
 
 
-class _UpstreamProcess(object):
+class _UpstreamProcess:
     """A process of upstream Trove's, with its log and its output files."""
 
     def __init__(self, deployment, name, output_name):
@@ -337,8 +349,7 @@ class ConductorProcess(_UpstreamProcess):
     """``trove-conductor`` of ``deployment``, as a process of its own."""
 
     def __init__(self, deployment):
-        super(ConductorProcess, self).__init__(deployment, 'conductor',
-                                               'conductor.out')
+        super().__init__(deployment, 'conductor', 'conductor.out')
 
     def start(self, timeout=START_TIMEOUT):
         """Start it and wait until it consumes its topic."""
@@ -369,7 +380,7 @@ class Driver(_UpstreamProcess):
     """The driver process: Trove's own classes, one JSON request a line."""
 
     def __init__(self, deployment):
-        super(Driver, self).__init__(deployment, 'driver', 'driver.err')
+        super().__init__(deployment, 'driver', 'driver.err')
         self.trove_version = None
         self._replies = queue.Queue()
         self._next_id = 0
@@ -435,7 +446,7 @@ class Driver(_UpstreamProcess):
         self._process.stdin.close()
 
 
-class UpstreamTrove(object):
+class UpstreamTrove:
     """The tests' API over an upstream Trove deployment.
 
     Every method runs Trove's own code in the driver. Those that talk to

@@ -1,3 +1,15 @@
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
 """Faults of the real server process: down, killed mid-batch, restarted.
 
 create and delete arrive as casts, so nobody sees their outcome but the
@@ -18,6 +30,7 @@ from trove.guestagent.datastore.experimental.mongodb import manager
 from trove.guestagent.datastore.experimental.mongodb import service
 from trove.tests.functional import base
 from trove.tests.functional import reliability
+from trove.tests import helpers
 
 # How much longer than server_selection_timeout an operation may take to
 # fail: enough for a slow CI machine, far less than a hang.
@@ -30,11 +43,6 @@ TENANT_DATA = {
                                  {'_id': 'bob', 'age': 37}],
                       'audit': [{'_id': 1, 'what': 'hired'}]},
 }
-
-
-def payloads(*names):
-    return [{'_name': name, '_character_set': None, '_collate': None}
-            for name in names]
 
 
 class KillAtCommand(monitoring.CommandListener):
@@ -70,7 +78,7 @@ class AgentCommandListener(fixtures.Fixture):
     """Adds a pymongo command listener to the clients the agent creates."""
 
     def __init__(self, listener):
-        super(AgentCommandListener, self).__init__()
+        super().__init__()
         self.listener = listener
 
     def _setUp(self):
@@ -88,7 +96,7 @@ class AgentCommandListener(fixtures.Fixture):
 class ServerFaultsTest(base.FunctionalTestCase):
 
     def setUp(self):
-        super(ServerFaultsTest, self).setUp()
+        super().setUp()
         self.use_private_server()
         self.timeout = self.conf.conf.mongodb.server_selection_timeout
 
@@ -125,9 +133,9 @@ class ServerFaultsTest(base.FunctionalTestCase):
     def test_server_down_at_start_fails_fast_then_recovers(self):
         self.server.stop()
         agent = manager.Manager()
-        calls = (('create', agent.create_database, payloads('sales')),
+        calls = (('create', agent.create_database, helpers.payloads('sales')),
                  ('list', agent.list_databases),
-                 ('delete', agent.delete_database, payloads('sales')[0]))
+                 ('delete', agent.delete_database, helpers.payload('sales')))
         for label, call, *args in calls:
             _result, error, elapsed = self.timed(call, None, *args)
             self.assertIsInstance(error, exception.MongoDBConnectionError,
@@ -137,8 +145,8 @@ class ServerFaultsTest(base.FunctionalTestCase):
             self.assertLess(elapsed, self.timeout + MARGIN, label)
 
         self.server.start()
-        agent.create_database(None, payloads('sales'))
-        self.assertEqual((payloads('sales'), None),
+        agent.create_database(None, helpers.payloads('sales'))
+        self.assertEqual((helpers.payloads('sales'), None),
                          agent.list_databases(None))
         reliability.report(
             self, 'Faults',
@@ -157,7 +165,7 @@ class ServerFaultsTest(base.FunctionalTestCase):
 
         def create():
             outcome['result'] = self.timed(self.manager.create_database,
-                                           None, payloads(*names))
+                                           None, helpers.payloads(*names))
         thread = threading.Thread(target=create)
         thread.start()
         thread.join(self.timeout + MARGIN + 30)
@@ -186,7 +194,7 @@ class ServerFaultsTest(base.FunctionalTestCase):
             self.assertIn(repr(name), str(error))
         lost = set(reported['created']) - present
 
-        self.manager.create_database(None, payloads(*names))
+        self.manager.create_database(None, helpers.payloads(*names))
 
         listed = self.root.list_database_names()
         self.assertEqual(len(listed), len(set(listed)))
@@ -211,12 +219,12 @@ class ServerFaultsTest(base.FunctionalTestCase):
     def test_what_the_agent_reported_done_survives_a_crash(self):
         self.put_tenant_data()
         names = ['durable%03d' % index for index in range(100)]
-        self.manager.create_database(None, payloads(*names))
+        self.manager.create_database(None, helpers.payloads(*names))
         self.server.kill()
         self.server.start()
         self.assertEqual(names, sorted(self.batch_names('durable')))
 
-        for payload in payloads(*names[:50]):
+        for payload in helpers.payloads(*names[:50]):
             self.manager.delete_database(None, payload)
         self.server.kill()
         self.server.start()
@@ -232,11 +240,11 @@ class ServerFaultsTest(base.FunctionalTestCase):
     def test_restart_between_calls_needs_no_agent_restart(self):
         self.put_tenant_data()
         agent = self.manager
-        agent.create_database(None, payloads('kept'))
+        agent.create_database(None, helpers.payloads('kept'))
         first_calls = (
-            ('create', agent.create_database, payloads('made')),
+            ('create', agent.create_database, helpers.payloads('made')),
             ('list', agent.list_databases),
-            ('delete', agent.delete_database, payloads('made')[0]),
+            ('delete', agent.delete_database, helpers.payload('made')),
         )
         restarts = 0
         for end in (self.server.stop, self.server.kill):
@@ -257,7 +265,7 @@ class ServerFaultsTest(base.FunctionalTestCase):
             'restart needed')
 
     def test_hung_server_fails_a_list_within_the_selection_timeout(self):
-        self.admin.create_database(payloads('kept'))
+        self.admin.create_database(helpers.payloads('kept'))
         self.server.freeze()
         self.addCleanup(self.server.thaw)
 
@@ -272,7 +280,7 @@ class ServerFaultsTest(base.FunctionalTestCase):
         # server must not hold it for operation_timeout (30 s).
         self.assertLess(elapsed, self.timeout + MARGIN)
         self.server.thaw()
-        self.assertEqual((payloads('kept'), None),
+        self.assertEqual((helpers.payloads('kept'), None),
                          self.manager.list_databases(None))
         reliability.report(
             self, 'Faults',

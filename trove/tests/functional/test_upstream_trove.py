@@ -1,3 +1,15 @@
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
 """The harness that runs upstream Trove as the tests' peer, tested.
 
 Upstream Trove's own classes, its ``trove-conductor`` process and its
@@ -37,7 +49,7 @@ class UpstreamTroveTestCase(base.TestCase):
     """Uses the test process's upstream Trove deployment."""
 
     def setUp(self):
-        super(UpstreamTroveTestCase, self).setUp()
+        super().setUp()
         self.trove = upstream_trove.shared()
         self.workdir = self.useFixture(fixtures.TempDir()).path
         self.keys = []
@@ -211,7 +223,7 @@ class AgentPlumbingTest(UpstreamTroveTestCase):
 
     @classmethod
     def setUpClass(cls):
-        super(AgentPlumbingTest, cls).setUpClass()
+        super().setUpClass()
         trove = upstream_trove.shared()
         cls.agent_dir = tempfile.mkdtemp(prefix='trove-upstream-agent-')
         cls.addClassCleanup(shutil.rmtree, cls.agent_dir, ignore_errors=True)
@@ -227,7 +239,7 @@ class AgentPlumbingTest(UpstreamTroveTestCase):
         cls.agent.start()
 
     def setUp(self):
-        super(AgentPlumbingTest, self).setUp()
+        super().setUp()
         key = upstream_trove.guest_info(self.guest_info)[
             'instance_rpc_encr_key']
         self.keys.append(key)

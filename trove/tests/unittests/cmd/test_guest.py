@@ -1,9 +1,20 @@
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
 import os
 import signal
 import subprocess
 import sys
 import threading
-import time
 from unittest import mock
 
 import fixtures
@@ -12,7 +23,7 @@ from testtools import matchers
 from trove.cmd import guest
 from trove.tests import agent as agent_process
 from trove.tests import base
-from trove.tests.unittests.common import test_rpc
+from trove.tests import helpers
 
 KEY = 'Yq1sT0p8cW4bN6vZ2xK9mD3fH7jL5rQe'
 
@@ -21,7 +32,7 @@ class ServeTest(base.TestCase):
     """serve() with a stand-in agent: the exit status of each ending."""
 
     def setUp(self):
-        super(ServeTest, self).setUp()
+        super().setUp()
         self.agent = mock.Mock()
         self.stop = guest.StopRequest()
 
@@ -94,10 +105,8 @@ class GuestAgentProcessTest(base.TestCase):
             return ''
 
     def wait_for_log(self, fragment, timeout=30):
-        deadline = time.monotonic() + timeout
-        while fragment not in self.log():
-            self.assertLess(time.monotonic(), deadline, self.log())
-            time.sleep(0.05)
+        helpers.poll(lambda: fragment in self.log(), timeout,
+                     'a log line with %r' % fragment, details=self.log)
 
     def test_without_guest_id_it_refuses_to_start(self):
         process = self.start(transport_url='fake://')
@@ -156,7 +165,7 @@ class GuestAgentProcessTest(base.TestCase):
         self.assertIn('exits with status 0', self.log())
 
     def test_sigint_while_the_broker_is_unreachable_exits_0(self):
-        url = 'rabbit://guest:guest@127.0.0.1:%d/' % test_rpc.closed_port()
+        url = 'rabbit://guest:guest@127.0.0.1:%d/' % helpers.free_port()
         process = self.start(transport_url=url, guest_id='g2')
         self.wait_for_log('Connection failed')
         process.send_signal(signal.SIGINT)

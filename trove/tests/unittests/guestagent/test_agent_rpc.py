@@ -1,9 +1,20 @@
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
 """The agent and the caller API over oslo.messaging's in-process driver."""
 
 import logging
 import os
 import threading
-import time
 from unittest import mock
 
 import fixtures
@@ -20,6 +31,7 @@ from trove.guestagent import api
 from trove.guestagent.datastore.experimental.mongodb import manager
 from trove.guestagent.datastore.experimental.mongodb import service
 from trove.tests import base
+from trove.tests import helpers
 from trove.tests import messaging as test_messaging
 
 TOKEN = 'tok-unit-0b7d'
@@ -34,7 +46,7 @@ class AgentOverRPCTest(base.TestCase):
     KEY = None
 
     def setUp(self):
-        super(AgentOverRPCTest, self).setUp()
+        super().setUp()
         self.useFixture(test_messaging.Transport('fake://'))
         self.conf.config(agent_call_low_timeout=2,
                          instance_rpc_encr_key=self.KEY)
@@ -57,10 +69,7 @@ class AgentOverRPCTest(base.TestCase):
             self.assertTrue(self.agent.wait(10))
 
     def wait_for_call(self, mocked):
-        deadline = time.monotonic() + 10
-        while not mocked.called:
-            self.assertLess(time.monotonic(), deadline, 'never called')
-            time.sleep(0.01)
+        helpers.poll(lambda: mocked.called, 10, 'the call', interval=0.01)
 
     def test_threading_executor(self):
         self.assertEqual('threading', self.agent.executor)
@@ -93,10 +102,8 @@ class AgentOverRPCTest(base.TestCase):
             exception.InvalidDatabaseRequest(problems="'x.y' is bad"))
         self.api.create_database([{'_name': 'ok'}, {'_name': 'x.y'}])
         self.wait_for_call(self.admin.create_database)
-        deadline = time.monotonic() + 10
-        while 'Request create_database' not in self.logs.output:
-            self.assertLess(time.monotonic(), deadline)
-            time.sleep(0.01)
+        helpers.poll(lambda: 'Request create_database' in self.logs.output,
+                     10, 'the failure log line', interval=0.01)
         self.assert_logged('ERROR', "Request create_database for databases "
                            "['ok', 'x.y'] failed: Invalid database request: "
                            "'x.y' is bad")
@@ -303,10 +310,9 @@ class KeyedAgentOverRPCTest(AgentOverRPCTest):
         sender.prepare(version='1.0').cast(
             self.api.context, 'create_database',
             databases=[{'_name': 'planted'}])
-        deadline = time.monotonic() + 10
-        while 'Refused create_database' not in self.logs.output:
-            self.assertLess(time.monotonic(), deadline, self.logs.output)
-            time.sleep(0.01)
+        helpers.poll(lambda: 'Refused create_database' in self.logs.output,
+                     10, 'the refusal logged',
+                     details=lambda: self.logs.output)
         self.assert_logged('ERROR', 'Refused create_database',
                            'a list where encrypted text was expected')
         self.admin.create_database.assert_not_called()

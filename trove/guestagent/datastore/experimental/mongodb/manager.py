@@ -1,3 +1,15 @@
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
 """The MongoDB datastore Manager: the guest agent's RPC surface."""
 
 from oslo_log import log as logging
@@ -7,7 +19,7 @@ from trove.common import exception
 from trove.guestagent import conductor
 from trove.guestagent.datastore.experimental.mongodb import service
 from trove.guestagent.datastore import manager
-from trove.guestagent.db import models
+from trove.guestagent import request_log
 
 CONF = cfg.CONF
 LOG = logging.getLogger(__name__)
@@ -38,7 +50,8 @@ class Manager(manager.Manager):
 
     @manager.reports_outcome
     def create_database(self, context, databases):
-        LOG.info('Creating databases %s.', models.payload_names(databases))
+        LOG.info('Creating databases %s.',
+                 request_log.payload_names(databases))
         self.admin.create_database(databases)
 
     def list_databases(self, context, limit=None, marker=None,
@@ -51,7 +64,7 @@ class Manager(manager.Manager):
 
     @manager.reports_outcome
     def delete_database(self, context, database):
-        LOG.info('Deleting database %r.', models.payload_name(database))
+        LOG.info('Deleting database %r.', request_log.payload_name(database))
         self.admin.delete_database(database)
 
     def get_service_status(self):
