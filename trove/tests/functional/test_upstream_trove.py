@@ -23,17 +23,14 @@ never skip.
 """
 
 import os
-import shutil
 import stat
 import string
-import tempfile
 import time
 
 import fixtures
 
 from trove.tests import agent as agent_process
 from trove.tests import base
-from trove.tests.functional import base as functional_base
 from trove.tests import upstream_trove
 
 # Trove's generate_random_key: 32 of these, for every new instance.
@@ -216,45 +213,3 @@ class TroveApiTest(UpstreamTroveTestCase):
         instance_id, _path = self.new_instance()
         self.assert_call_error('RequestError', 'no_such_method',
                                self.trove.api, instance_id, 'no_such_method')
-
-
-class AgentPlumbingTest(UpstreamTroveTestCase):
-    """Trove's guest API reaches a trove-guestagent process."""
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        trove = upstream_trove.shared()
-        cls.agent_dir = tempfile.mkdtemp(prefix='trove-upstream-agent-')
-        cls.addClassCleanup(shutil.rmtree, cls.agent_dir, ignore_errors=True)
-        cls.guest_info = os.path.join(cls.agent_dir, 'guest_info.conf')
-        cls.instance_id = trove.create_instance(cls.guest_info)
-        cls.agent = agent_process.AgentProcess(
-            functional_base.shared_server('spec'),
-            trove.deployment.transport_url, guest_id=cls.instance_id,
-            workdir=cls.agent_dir, options=trove.deployment.guest_options())
-        # Class cleanups run even when setUpClass fails; last in, first out.
-        cls.addClassCleanup(cls.agent.kill)
-        cls.addClassCleanup(cls.agent.stop)
-        cls.agent.start()
-
-    def setUp(self):
-        super().setUp()
-        key = upstream_trove.guest_info(self.guest_info)[
-            'instance_rpc_encr_key']
-        self.keys.append(key)
-        self.add_secret(key)
-        self.addCleanup(self._assert_no_key_in_agent_log, key)
-
-    def _assert_no_key_in_agent_log(self, key):
-        self.assertFalse(key in self.agent.log() + self.agent.output(),
-                         'the instance key reached the agent log')
-
-    def test_rpc_ping_from_trove_s_guest_api(self):
-        self.assertIs(True, self.trove.api(self.instance_id, 'rpc_ping'))
-
-    def test_rpc_ping_of_another_instance_is_not_answered(self):
-        other_id, _path = self.new_instance()
-        self.assert_call_error('GuestTimeout', 'Timeout',
-                               self.trove.call, other_id, 'rpc_ping',
-                               timeout=2)
