@@ -38,7 +38,8 @@ def context_with(notification):
         {'request_id': 'req-n1', 'trove_notification': notification})
 
 
-class OutcomeReportTest(base.TestCase):
+class ManagerTestCase(base.TestCase):
+    """A MongoDB Manager with stand-ins for MongoDB and the conductor."""
 
     def setUp(self):
         super().setUp()
@@ -46,6 +47,9 @@ class OutcomeReportTest(base.TestCase):
         self.conductor = mock.Mock(spec=conductor.API)
         self.manager = manager.Manager(admin=self.admin,
                                        conductor_api=self.conductor)
+
+
+class OutcomeReportTest(ManagerTestCase):
 
     def test_a_success_ends_with_notify_end(self):
         ctxt = context_with(dict(NOTIFICATION))
@@ -89,14 +93,7 @@ class OutcomeReportTest(base.TestCase):
                            'bus down')
 
 
-class HeartbeatTest(base.TestCase):
-
-    def setUp(self):
-        super().setUp()
-        self.admin = mock.Mock(spec=service.MongoDBAdmin)
-        self.conductor = mock.Mock(spec=conductor.API)
-        self.manager = manager.Manager(admin=self.admin,
-                                       conductor_api=self.conductor)
+class HeartbeatTest(ManagerTestCase):
 
     def prepared(self):
         with open(self.manager_marker(), 'w'):
