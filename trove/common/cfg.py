@@ -35,6 +35,48 @@ agent_opts = [
              'takes requests on the RPC topic guestagent.<guest_id> of '
              'the control_exchange, and trove-guestagent refuses to '
              'start without it.'),
+    cfg.StrOpt(
+        'datastore_manager',
+        help='The datastore of the instance; Trove writes it to '
+             'guest_info.conf. This agent manages MongoDB, and '
+             'trove-guestagent refuses to start when this names another '
+             'datastore rather than serve requests meant for another '
+             'agent.'),
+    cfg.StrOpt(
+        'tenant_id',
+        help='The project that owns the instance; Trove writes it to '
+             'guest_info.conf. The agent only names it in its start '
+             'line, so an operator can tell instances apart in '
+             'collected logs.'),
+    cfg.StrOpt(
+        'instance_rpc_encr_key', secret=True,
+        help='The instance\'s RPC key; Trove writes it to '
+             'guest_info.conf. With a key, every message from Trove must '
+             'be encrypted with it, and is refused otherwise, since '
+             'anyone who reaches the message bus could send a clear one; '
+             'answers and messages to trove-conductor are encrypted with '
+             'it. Without a key, messages travel in clear, as Trove '
+             'sends them to an instance that has none.'),
+    cfg.StrOpt(
+        'conductor_queue', default='trove-conductor',
+        help='The RPC topic of trove-conductor, to which the agent sends '
+             'heartbeats and the outcome of requests. It has the name '
+             'and default of Trove\'s own option.'),
+    cfg.IntOpt(
+        'report_interval', default=30, min=1,
+        help='Seconds between two heartbeats to trove-conductor. Trove '
+             'shows an instance whose last heartbeat is older than its '
+             'agent_heartbeat_expiry (90 s) in error, so keep this well '
+             'below it; it has the name and default of Trove\'s own '
+             'option.'),
+    cfg.StrOpt(
+        'prepare_marker_file',
+        default='/opt/trove-guestagent/.guestagent.prepare.end',
+        help='File whose existence records that Trove\'s prepare has '
+             'completed on this instance. Trove\'s agents send no '
+             'heartbeat before then, and neither does this one; the file '
+             'lets a restarted agent go on heartbeating. The default is '
+             'the file Trove\'s own agents use.'),
     cfg.IntOpt(
         'agent_call_low_timeout', default=5, min=1,
         help='Seconds a caller waits for the guest agent to answer a '
@@ -87,6 +129,12 @@ mongodb_opts = [
              'agent_call_low_timeout (5 s) so that a database-list '
              'against a stopped server reports why instead of timing '
              'out on the RPC bus.'),
+    cfg.StrOpt(
+        'mount_point', default='/var/lib/mongodb',
+        help='Where the instance\'s data volume is mounted. Trove shows '
+             'its size and use in trove show, from the figures the agent '
+             'reads there; the default is where Trove\'s MongoDB '
+             'datastore mounts it.'),
     cfg.FloatOpt(
         'operation_timeout', default=30.0, min=1.0,
         help='Seconds a single MongoDB command may take on an '

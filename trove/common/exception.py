@@ -77,6 +77,22 @@ class DatastoreOperationNotSupported(TroveError):
                 '%(datastore)s guest agent.')
 
 
+class UnreadableMessage(TroveError):
+    """A request that does not decrypt with the instance's key."""
+
+    message = _('Refused %(method)s: the message does not decrypt with this '
+                'instance\'s RPC key (%(reason)s). Nothing was done. Either '
+                'the sender used another instance\'s key or none, or the '
+                'message was altered on the way; check that '
+                'instance_rpc_encr_key in guest_info.conf is the one Trove '
+                'holds for instance %(guest_id)s.')
+
+
+class VolumeStatsUnavailable(TroveError):
+    message = _('Cannot read the figures of the data volume at %(path)s '
+                '(%(reason)s). Check [%(datastore)s] mount_point.')
+
+
 class CredentialsFileError(TroveError):
     message = _('Cannot use the MongoDB admin credentials file %(path)s: '
                 '%(reason)s')

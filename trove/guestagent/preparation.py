@@ -52,10 +52,8 @@ def log_skipped(arguments):
     """Log which parts of ``prepare(**arguments)`` this plugin skips."""
     parts = [part for keys, part in _SKIPPED_PARTS
              if any(arguments.get(key) for key in keys)]
-    # The guest always does these last; here the operator runs mongod and
-    # there is no conductor to tell.
-    parts.append('starting MongoDB and reporting the instance status to '
-                 'trove-conductor')
+    # Trove's agents start the datastore last; here the operator runs it.
+    parts.append('starting MongoDB')
     LOG.info('prepare (datastore version %(version)s): skipped, out of '
              'scope for this plugin: %(parts)s.',
              {'version': arguments.get('ds_version') or 'not given',

@@ -55,9 +55,23 @@ def transport_url():
     return os.environ.get(TRANSPORT_URL_VARIABLE) or DEFAULT_TRANSPORT_URL
 
 
-def broker_address(url):
+def url_address(url, default_port):
+    """The host and port a service URL points at."""
     parsed = parse.urlsplit(url)
-    return parsed.hostname or 'localhost', parsed.port or 5672
+    return parsed.hostname or 'localhost', parsed.port or default_port
+
+
+def reachable(address, timeout=2.0):
+    """Whether a TCP server takes connections at ``(host, port)``."""
+    try:
+        socket.create_connection(address, timeout=timeout).close()
+        return True
+    except OSError:
+        return False
+
+
+def broker_address(url):
+    return url_address(url, 5672)
 
 
 def describe(url):
@@ -67,11 +81,7 @@ def describe(url):
 
 
 def broker_reachable(url, timeout=2.0):
-    try:
-        socket.create_connection(broker_address(url), timeout=timeout).close()
-        return True
-    except OSError:
-        return False
+    return reachable(broker_address(url), timeout)
 
 
 def require_broker(url):
@@ -115,7 +125,28 @@ def reply_queue(transport):
     return getattr(getattr(transport, '_driver', None), '_reply_q', None)
 
 
-def _read_text(path):
+def wait_for_line(read, fragments, since, timeout, whose):
+    """Wait until a line of ``read()[since:]`` holds every fragment.
+
+    Returns the line; raises :class:`AgentError` naming ``whose`` log
+    after ``timeout`` seconds.
+    """
+    def line_with_fragments():
+        for line in read()[since:].splitlines():
+            if all(fragment in line for fragment in fragments):
+                return line
+        return None
+
+    try:
+        return helpers.poll(line_with_fragments, timeout,
+                            'a %s log line with %r' % (whose, fragments),
+                            details=lambda: read()[-3000:])
+    except helpers.PollTimeout as exc:
+        raise AgentError(str(exc)) from None
+
+
+def read_text(path):
+    """The text of ``path`` so far; empty when it does not exist yet."""
     try:
         with open(path, errors='replace') as stream:
             return stream.read()
@@ -127,29 +158,55 @@ class AgentProcess:
     """One trove-guestagent process for ``server``.
 
     :param options: more ``[DEFAULT]`` settings for its configuration.
+    :param guest_info: ``True`` to start the agent as Trove starts its own,
+        with ``--config-dir`` on :attr:`config_dir`, which holds its
+        ``trove-guestagent.conf`` and the instance's ``guest_info.conf``
+        (:attr:`guest_info_file`, guest_id and key included), which the
+        caller writes there as Trove's taskmanager does. Otherwise it
+        starts with ``--config-file`` and ``guest_id`` in that file.
     """
 
     def __init__(self, server, url, guest_id=None, workdir=None,
-                 options=None):
+                 options=None, guest_info=False):
         self.server = server
         self.url = url
         self.guest_id = guest_id or str(uuid.uuid4())
         self.workdir = workdir or tempfile.mkdtemp(prefix='trove-agent-')
-        self.config_file = os.path.join(self.workdir, 'trove-guestagent.conf')
+        self.config_dir = os.path.join(self.workdir, 'conf.d')
+        os.makedirs(self.config_dir, exist_ok=True)
+        self.config_file = os.path.join(self.config_dir,
+                                        'trove-guestagent.conf')
         self.log_file = os.path.join(self.workdir, 'guestagent.log')
         self.output_file = os.path.join(self.workdir, 'guestagent.out')
+        self.guest_info_file = os.path.join(self.config_dir,
+                                            'guest_info.conf')
+        self.prepare_marker = os.path.join(self.workdir, 'prepare.end')
         self.options = dict(options or {})
+        self.guest_info = guest_info
         self._process = None
         self.write_config()
 
+    @property
+    def config_arguments(self):
+        """How the agent and trove-mongodb find this configuration."""
+        if self.guest_info:
+            return ['--config-dir', self.config_dir]
+        return ['--config-file', self.config_file]
+
     def write_config(self):
-        default = {'transport_url': self.url, 'guest_id': self.guest_id,
-                   'log_file': self.log_file, 'debug': 'true'}
+        default = {'transport_url': self.url, 'log_file': self.log_file,
+                   'debug': 'true',
+                   'prepare_marker_file': self.prepare_marker}
+        if not self.guest_info:
+            default['guest_id'] = self.guest_id
         default.update(self.options)
         mongodb = {'mongodb_host': self.server.host,
                    'mongodb_port': self.server.port,
                    'admin_credentials_file': self.server.credentials_file,
-                   'server_selection_timeout': SERVER_SELECTION_TIMEOUT}
+                   'server_selection_timeout': SERVER_SELECTION_TIMEOUT,
+                   # The server's own data folder stands for the volume.
+                   'mount_point': getattr(self.server, 'storage',
+                                          self.workdir)}
         # The reply queue of each trove-mongodb run outlives the command
         # (half an hour by default); a test's commands need it no longer.
         rabbit = {'rabbit_transient_queues_ttl': '60'}
@@ -171,19 +228,19 @@ class AgentProcess:
 
     def log(self):
         """What the agent has logged so far."""
-        return _read_text(self.log_file)
+        return read_text(self.log_file)
 
     def output(self):
         """What the agent has written to stdout and stderr so far."""
-        return _read_text(self.output_file)
+        return read_text(self.output_file)
 
     def start(self, timeout=START_TIMEOUT):
         """Start the agent and wait until it takes requests."""
         ready_before = self.log().count(READY_MARK)
         with open(self.output_file, 'ab') as output:
             self._process = subprocess.Popen(
-                [sys.executable, '-m', 'trove.cmd.guest',
-                 '--config-file', self.config_file],
+                [sys.executable, '-m', 'trove.cmd.guest']
+                + self.config_arguments,
                 stdin=subprocess.DEVNULL, stdout=output,
                 stderr=subprocess.STDOUT, close_fds=True)
 
@@ -228,8 +285,8 @@ class AgentProcess:
     def cli(self, *args, timeout=CLI_TIMEOUT):
         """Run ``trove-mongodb`` with this agent's configuration."""
         return subprocess.run(
-            [sys.executable, '-m', 'trove.cmd.mongodb',
-             '--config-file', self.config_file] + list(args),
+            [sys.executable, '-m', 'trove.cmd.mongodb']
+            + self.config_arguments + list(args),
             stdin=subprocess.DEVNULL, capture_output=True, text=True,
             timeout=timeout)
 
@@ -239,11 +296,4 @@ class AgentProcess:
         :param since: where in the log to start looking, as a length of
             :meth:`log` taken before.
         """
-        def line_with_fragments():
-            for line in self.log()[since:].splitlines():
-                if all(fragment in line for fragment in fragments):
-                    return line
-            return None
-        return helpers.poll(line_with_fragments, timeout,
-                            'an agent log line with %r' % (fragments,),
-                            details=lambda: self.log()[-3000:])
+        return wait_for_line(self.log, fragments, since, timeout, 'agent')

@@ -13,6 +13,7 @@
 """Base test case: isolated configuration and captured logs."""
 
 import logging
+import os
 
 import fixtures
 from oslo_config import fixture as config_fixture
@@ -32,6 +33,9 @@ class TestCase(testtools.TestCase):
     def setUp(self):
         super().setUp()
         self.conf = self.useFixture(config_fixture.Config(cfg.CONF))
+        # The default is the instance's own file under /opt.
+        self.conf.config(prepare_marker_file=os.path.join(
+            self.useFixture(fixtures.TempDir()).path, 'prepare.end'))
         self.logs = self.useFixture(fixtures.FakeLogger(
             level=logging.DEBUG,
             format='%(levelname)s %(name)s %(message)s'))

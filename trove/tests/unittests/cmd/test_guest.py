@@ -18,11 +18,14 @@ import threading
 from unittest import mock
 
 import fixtures
+from testtools import matchers
 
 from trove.cmd import guest
 from trove.tests import agent as agent_process
 from trove.tests import base
 from trove.tests import helpers
+
+KEY = 'Yq1sT0p8cW4bN6vZ2xK9mD3fH7jL5rQe'
 
 
 class ServeTest(base.TestCase):
@@ -83,7 +86,8 @@ class GuestAgentProcessTest(base.TestCase):
         config = os.path.join(workdir, 'agent.conf')
         self.log_file = os.path.join(workdir, 'agent.log')
         with open(config, 'w') as stream:
-            stream.write('[DEFAULT]\nlog_file = %s\n' % self.log_file)
+            stream.write('[DEFAULT]\nlog_file = %s\nprepare_marker_file = '
+                         '%s/prepare.end\n' % (self.log_file, workdir))
             for key, value in default.items():
                 stream.write('%s = %s\n' % (key, value))
         process = subprocess.Popen(
@@ -108,10 +112,48 @@ class GuestAgentProcessTest(base.TestCase):
         process = self.start(transport_url='fake://')
         out, err = process.communicate(timeout=60)
         self.assertEqual(2, process.returncode)
-        self.assertEqual(['trove-guestagent: [DEFAULT] guest_id is not set: '
-                          'it names the instance, and so the topic '
-                          'guestagent.<guest_id>, this agent serves.'],
-                         err.splitlines())
+        self.assertEqual(1, len(err.splitlines()), err)
+        self.assertThat(err, matchers.StartsWith(
+            'trove-guestagent: [DEFAULT] guest_id is not set'))
+        self.assertIn('guest_info.conf', err)
+
+    def test_it_starts_from_trove_s_config_dir(self):
+        workdir = self.useFixture(fixtures.TempDir()).path
+        self.log_file = os.path.join(workdir, 'agent.log')
+        with open(os.path.join(workdir, 'trove-guestagent.conf'), 'w') as f:
+            f.write('[DEFAULT]\ntransport_url = fake://\nlog_file = %s\n'
+                    'debug = true\nprepare_marker_file = %s/prepare.end\n'
+                    % (self.log_file, workdir))
+        # As Trove 26's taskmanager writes it, keys unknown here included.
+        with open(os.path.join(workdir, 'guest_info.conf'), 'w') as f:
+            f.write('[DEFAULT]\nguest_id=g-dir\ndatastore_manager=mongodb\n'
+                    'datastore_version=7.0\ntenant_id=t-9\n'
+                    'datastore_registry_ext=None\nreplication_strategy=\n'
+                    'ssl_mode=None\nnetwork_isolation=False\n'
+                    'instance_rpc_encr_key=%s\n' % KEY)
+        process = subprocess.Popen(
+            [sys.executable, '-m', 'trove.cmd.guest', '--config-dir',
+             workdir], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE, text=True)
+        self.addCleanup(process.kill)
+        self.wait_for_log(agent_process.READY_MARK)
+        process.send_signal(signal.SIGTERM)
+        out, err = process.communicate(timeout=60)
+        self.assertEqual((0, '', ''), (process.returncode, out, err))
+        self.assertIn('Guest agent g-dir is taking requests on topic '
+                      'guestagent.g-dir', self.log())
+        self.assertIn('messages encrypted with the instance key, tenant '
+                      't-9', self.log())
+        # assertNotIn would print the key itself when it fails.
+        self.assertFalse(KEY in self.log(), 'the key reached the agent log')
+
+    def test_another_datastore_s_instance_is_refused_at_start(self):
+        process = self.start(transport_url='fake://', guest_id='g3',
+                             datastore_manager='mysql')
+        out, err = process.communicate(timeout=60)
+        self.assertEqual(2, process.returncode)
+        self.assertEqual(1, len(err.splitlines()), err)
+        self.assertIn("datastore_manager is 'mysql'", err)
 
     def test_sigterm_exits_0(self):
         process = self.start(transport_url='fake://', guest_id='g1')

@@ -10,8 +10,13 @@
 #    License for the specific language governing permissions and limitations
 #    under the License.
 
+import os
 from unittest import mock
 
+import fixtures
+
+from trove.common import exception
+from trove.guestagent import conductor
 from trove.guestagent.datastore.experimental.mongodb import manager
 from trove.guestagent.datastore.experimental.mongodb import service
 from trove.tests import base
@@ -36,8 +41,13 @@ class PrepareTest(base.TestCase):
 
     def setUp(self):
         super().setUp()
+        self.marker = os.path.join(
+            self.useFixture(fixtures.TempDir()).path, 'state', 'prepared')
+        self.conf.config(prepare_marker_file=self.marker)
         self.admin = mock.Mock(spec=service.MongoDBAdmin)
-        self.manager = manager.Manager(admin=self.admin)
+        self.conductor = mock.Mock(spec=conductor.API)
+        self.manager = manager.Manager(admin=self.admin,
+                                       conductor_api=self.conductor)
         self.add_secret(ROOT_PASSWORD)
 
     def test_databases_go_through_the_create_path(self):
@@ -52,7 +62,7 @@ class PrepareTest(base.TestCase):
                            'installing packages', 'mounting the data volume',
                            'writing the MongoDB configuration',
                            'enabling root', 'creating users',
-                           'reporting the instance status')
+                           'starting MongoDB')
         self.assert_logged('WARNING', "users ['app'] were not created")
         self.assertNotIn('restoring a backup', self.logs.output)
         self.assertNotIn('port: 27017', self.logs.output)
@@ -68,6 +78,28 @@ class PrepareTest(base.TestCase):
         self.assert_logged('INFO', 'ignored arguments unknown to this '
                                    'plugin: image_version')
         self.assertNotIn('were not created', self.logs.output)
+
+    def test_status_is_building_then_the_datastore_s_once_prepared(self):
+        self.assertFalse(os.path.exists(self.marker))
+        self.manager.prepare(None, **trove_prepare_arguments())
+        self.assertTrue(os.path.exists(self.marker))
+        self.assertEqual([mock.call.heartbeat('building'),
+                          mock.call.heartbeat('healthy')],
+                         self.conductor.mock_calls)
+
+    def test_a_failed_create_still_completes_prepare(self):
+        self.admin.create_database.side_effect = (
+            exception.MongoDBConnectionError(host='h', port=1, timeout=1,
+                                             reason='down'))
+        self.admin.check_access.side_effect = (
+            self.admin.create_database.side_effect)
+        self.assertRaises(exception.MongoDBConnectionError,
+                          self.manager.prepare, None,
+                          **trove_prepare_arguments())
+        self.assertTrue(os.path.exists(self.marker))
+        self.assertEqual([mock.call.heartbeat('building'),
+                          mock.call.heartbeat('shutdown')],
+                         self.conductor.mock_calls)
 
     def test_rpc_ping_answers_true(self):
         self.assertIs(True, self.manager.rpc_ping(None))

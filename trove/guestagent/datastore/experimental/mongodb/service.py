@@ -150,6 +150,18 @@ class MongoDBAdmin:
     def __init__(self, connection=None):
         self._connection = connection or get_connection()
 
+    def check_access(self):
+        """Have the server do, once, what the agent's work needs of it.
+
+        A listing of database names shows that the server answers, that it
+        accepts the agent's credentials, and that it lets the agent see
+        its databases: a ping alone would pass on a server that requires
+        authentication the agent lacks.
+
+        :raises MongoDBError: naming why it did not.
+        """
+        _database_names(*self._connection.get())
+
     # Listing
 
     def list_database_names(self):
