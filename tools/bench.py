@@ -1,4 +1,17 @@
 #!/usr/bin/env python3
+
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
 """Benchmark: the MongoDB plugin against raw pymongo, up to 10,000 databases.
 
 Starts SecantusDB with authentication (or uses the mongod named by
@@ -106,12 +119,14 @@ def machine():
 def start_server(workdir):
     url = secantus.external_url()
     if url:
-        return secantus.ExternalServer(url, workdir=workdir), 'external mongod'
-    server = secantus.SecantusServer(roles=secantus.SPEC_ROLES,
-                                     workdir=workdir)
+        server = secantus.ExternalServer(url, workdir=workdir)
+        name = 'external mongod'
+    else:
+        server = secantus.SecantusServer(roles=secantus.SPEC_ROLES,
+                                         workdir=workdir)
+        name = 'SecantusDB %s with --auth' % metadata.version('SecantusDB')
     server.start()
-    return server, 'SecantusDB %s with --auth (os_admin: %s)' % (
-        metadata.version('SecantusDB'), ', '.join(secantus.SPEC_ROLES))
+    return server, '%s (os_admin: %s)' % (name, ', '.join(server.roles or ()))
 
 
 def configure(server, workdir):
@@ -240,8 +255,8 @@ def main(argv):
                 bench.drop(bench.populated)
             bench.close()
         connection.get_pool().close()
-        if server is not None and not server.external:
-            server.kill()
+        if server is not None:
+            server.discard()
         shutil.rmtree(workdir, ignore_errors=True)
     say('\nPlugin against baseline, times per operation in milliseconds '
         '(n = repetitions of each):')

@@ -1,4 +1,17 @@
 #!/usr/bin/env python3
+
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
 """The project's two entry points on a machine that has only Python 3.
 
     python3 tools/dev.py demo    the main job: a real server, driven by
@@ -7,7 +20,10 @@
 
 Each creates ``.devenv`` beside this folder on first use, installs the
 project and its test requirements into it, and reinstalls when a
-requirements file changes. Nothing here uses a shell.
+requirements file changes. ``test`` also makes ``.trove-upstream``, a venv
+of upstream Trove that the tests use as their peer (its package name is
+ours too, so it cannot share ours), and remakes it when its pins change.
+Nothing here uses a shell.
 """
 
 import hashlib
@@ -21,37 +37,52 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # Not .venv: tox 4 writes a file of that name pointing at its last env.
 VENV = os.path.join(ROOT, '.devenv')
 PYTHON = os.path.join(VENV, 'bin', 'python')
-STAMP = os.path.join(VENV, '.installed')
 INPUTS = ('requirements.txt', 'test-requirements.txt', 'setup.cfg')
+UPSTREAM_VENV = os.path.join(ROOT, '.trove-upstream')
+UPSTREAM_REQUIREMENTS = os.path.join('trove', 'tests', 'upstream_peer',
+                                     'requirements.txt')
 
 
-def _requirements_digest():
+def _requirements_digest(inputs):
     digest = hashlib.sha256()
-    for name in INPUTS:
+    for name in inputs:
         with open(os.path.join(ROOT, name), 'rb') as stream:
             digest.update(stream.read())
     return digest.hexdigest()
 
 
-def ensure_venv():
-    digest = _requirements_digest()
+def _ensure(venv_dir, inputs, what, install_args):
+    """Create ``venv_dir`` and install into it, if ``inputs`` changed."""
+    python = os.path.join(venv_dir, 'bin', 'python')
+    stamp = os.path.join(venv_dir, '.installed')
+    digest = _requirements_digest(inputs)
     try:
-        with open(STAMP) as stream:
+        with open(stamp) as stream:
             if stream.read() == digest:
                 return
     except OSError:
         pass
-    if not os.path.exists(PYTHON):
-        print('dev: creating %s' % VENV, flush=True)
-        venv.EnvBuilder(with_pip=True).create(VENV)
-    print('dev: installing the project and its test requirements',
-          flush=True)
-    _run([PYTHON, '-m', 'pip', 'install', '--quiet', '--upgrade', 'pip'])
-    _run([PYTHON, '-m', 'pip', 'install', '--quiet',
-          '-r', 'requirements.txt', '-r', 'test-requirements.txt',
-          '-e', '.'])
-    with open(STAMP, 'w') as stream:
+    if not os.path.exists(python):
+        print('dev: creating %s' % venv_dir, flush=True)
+        venv.EnvBuilder(with_pip=True).create(venv_dir)
+    print('dev: installing %s' % what, flush=True)
+    # -qq: pip's errors only; its exit status says whether it worked.
+    _run([python, '-m', 'pip', 'install', '-qq', '--upgrade', 'pip'])
+    _run([python, '-m', 'pip', 'install', '-qq'] + install_args)
+    with open(stamp, 'w') as stream:
         stream.write(digest)
+
+
+def ensure_venv():
+    _ensure(VENV, INPUTS, 'the project and its test requirements',
+            ['-r', 'requirements.txt', '-r', 'test-requirements.txt',
+             '-e', '.'])
+
+
+def ensure_upstream_venv():
+    _ensure(UPSTREAM_VENV, (UPSTREAM_REQUIREMENTS,),
+            'upstream Trove, the tests\' peer',
+            ['-r', UPSTREAM_REQUIREMENTS])
 
 
 def _run(args, **kwargs):
@@ -70,6 +101,7 @@ def demo(args):
 
 
 def test(args):
+    ensure_upstream_venv()
     print('dev: pep8 (flake8 with hacking)', flush=True)
     _run([_tool('flake8')])
     print('dev: unit and functional tests (stestr)', flush=True)

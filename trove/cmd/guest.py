@@ -1,12 +1,28 @@
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
 """trove-guestagent: the MongoDB guest agent, serving Trove's RPC requests.
 
+    trove-guestagent --config-dir /etc/trove/conf.d
     trove-guestagent --config-file /etc/trove/trove-guestagent.conf
 
-It takes requests on topic ``guestagent.<guest_id>`` of the ``trove``
-exchange at ``[DEFAULT] transport_url`` and logs through oslo.log
-(``log_file``, ``debug``, ...). On SIGTERM or SIGINT it stops taking
-requests, lets the ones it has taken finish, and exits 0; the requests not
-taken stay queued for its next start.
+As Trove starts its agent: ``--config-dir`` reads every ``*.conf`` of the
+folder, which on an instance are the ``trove-guestagent.conf`` and
+``guest_info.conf`` that Trove's taskmanager writes there. It takes
+requests on topic ``guestagent.<guest_id>`` of the ``trove`` exchange at
+``[DEFAULT] transport_url``, sends heartbeats to trove-conductor, and logs
+through oslo.log (``log_file``, ``debug``, ...). On SIGTERM or SIGINT it
+stops taking requests, lets the ones it has taken finish, and exits 0; the
+requests not taken stay queued for its next start.
 """
 
 import signal
@@ -30,14 +46,16 @@ LOG = logging.getLogger(__name__)
 
 PROG = 'trove-guestagent'
 
-# pymongo logs every command at DEBUG, which would drown the agent's own
-# lines when an operator sets debug = true. py-amqp warns at every stop
+# pymongo logs every command at DEBUG, and oslo.service every wait between
+# two heartbeats, which would drown the agent's own lines when an operator
+# sets debug = true. py-amqp warns at every stop
 # that it ignores the broker's cancel of the fanout consumer whose queue
 # oslo.messaging deletes then: expected, and no cause for alarm.
-_EXTRA_LOG_LEVELS = ['pymongo=WARN', 'kombu=WARN', 'amqp=ERROR']
+_EXTRA_LOG_LEVELS = ['pymongo=WARN', 'kombu=WARN', 'amqp=ERROR',
+                     'oslo_service=INFO']
 
 
-class StopRequest(object):
+class StopRequest:
     """Records SIGTERM and SIGINT for the main thread to act on.
 
     The handler only sets an event: the main thread does the logging and
@@ -77,6 +95,12 @@ def serve(agent, stop, shutdown_timeout):
     The agent starts in a thread of its own: oslo.messaging retries an
     unreachable message bus without end, and a stop signal must still end
     the process then.
+
+    oslo.service's launcher does not serve here: with the threading
+    backend it runs the service in a worker process that cotyledon forks
+    from a master process, while the agent is one process for one
+    instance, whose pid is the one its init system stops, and whose exit
+    status says whether the requests it took all finished.
     """
     started = threading.Event()
     failures = []
@@ -148,7 +172,15 @@ def main(argv=None):
         return 2
     if not CONF.guest_id:
         _fail('[DEFAULT] guest_id is not set: it names the instance, and '
-              'so the topic guestagent.<guest_id>, this agent serves.')
+              'so the topic guestagent.<guest_id>, this agent serves. '
+              'Trove writes it to guest_info.conf; start the agent with '
+              '--config-dir on the folder that holds it.')
+        return 2
+    datastore = CONF.datastore_manager
+    if datastore and datastore != manager.Manager.MANAGER:
+        _fail('[DEFAULT] datastore_manager is %r: this agent manages %s '
+              'and would refuse every request of another datastore\'s '
+              'instance.' % (datastore, manager.Manager.MANAGER))
         return 2
     problem = configuration_problem()
     if problem is not None:

@@ -1,3 +1,15 @@
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
 """trove-mongodb: an operator's database commands, shaped like troveclient's.
 
     trove-mongodb database-create <instance> <name> [--character_set CS]
@@ -31,10 +43,8 @@ from trove.common.i18n import _
 from trove.common import log_filters
 from trove.common import rpc
 from trove.guestagent import api
-from trove.guestagent.datastore.experimental.mongodb import connection
-from trove.guestagent.datastore.experimental.mongodb import manager
-from trove.guestagent.datastore.experimental.mongodb import validation
 from trove.guestagent.db import models
+from trove.guestagent import local
 
 CONF = cfg.CONF
 PROG = 'trove-mongodb'
@@ -65,23 +75,6 @@ class ArgumentParser(argparse.ArgumentParser):
     def error(self, message):
         self.exit(2, '%s: error: %s (see %s --help)\n'
                   % (PROG, message, self.prog))
-
-
-class LocalGuest(object):
-    """The MongoDB Manager, run in this process."""
-
-    def __init__(self):
-        self._manager = manager.Manager()
-
-    def create_database(self, databases):
-        self._manager.create_database(None, databases)
-
-    def list_databases(self, limit=None, marker=None, include_marker=False):
-        return self._manager.list_databases(None, limit, marker,
-                                            include_marker)
-
-    def delete_database(self, database):
-        self._manager.delete_database(None, database)
 
 
 def remote_guest(instance):
@@ -126,16 +119,6 @@ def wait_for(guest, instance, name, listed, timeout, page_size):
         time.sleep(min(WAIT_INTERVAL, remaining))
 
 
-def _schema(name, character_set=None, collate=None):
-    """Validate a name as Trove's API would before sending it."""
-    schema = models.MongoDBSchema(name, character_set=character_set,
-                                  collate=collate)
-    if models.fold_case(name) in validation.reserved_names():
-        raise CommandError(_('Database %s is reserved for the MongoDB '
-                             'server ([mongodb] ignore_dbs).') % name)
-    return schema
-
-
 def _report(args, action, name, done):
     if args.format == 'json':
         _print_json({'action': action, 'instance': args.instance,
@@ -153,7 +136,11 @@ def _report(args, action, name, done):
 
 
 def do_database_create(args, guest):
-    schema = _schema(args.name, args.character_set, args.collate)
+    # Validated as Trove's API validates before it sends anything.
+    schema = models.MongoDBSchema(args.name,
+                                  character_set=args.character_set,
+                                  collate=args.collate)
+    schema.check_create()
     guest.create_database([schema.serialize()])
     # A local command is done when it returns; a cast only when the list
     # shows it.
@@ -164,7 +151,8 @@ def do_database_create(args, guest):
 
 
 def do_database_delete(args, guest):
-    schema = _schema(args.database)
+    schema = models.MongoDBSchema(args.database)
+    schema.check_delete()
     guest.delete_database(schema.serialize())
     # A local command is done when it returns; a cast only when the list
     # shows it.
@@ -353,8 +341,14 @@ def _error(message):
 def _run(args):
     if not args.instance.strip():
         raise CommandError(_('<instance> must not be empty.'))
-    guest = LocalGuest() if args.local else remote_guest(args.instance)
-    args.func(args, guest)
+    if not args.local:
+        args.func(args, remote_guest(args.instance))
+        return 0
+    guest = local.LocalAPI()
+    try:
+        args.func(args, guest)
+    finally:
+        guest.close()
     return 0
 
 
@@ -381,7 +375,6 @@ def run(argv):
                         'traceback)') % {'type': type(exc).__name__,
                                          'message': first_line})
     finally:
-        connection.get_pool().close()
         undo_logging()
 
 

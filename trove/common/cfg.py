@@ -1,3 +1,15 @@
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
 """Configuration options of the MongoDB guest agent plugin.
 
 Every option is declared here once, with its help text, so that
@@ -25,68 +37,116 @@ _DETAIL_RE = re.compile(r"detail='([^']*)'")
 agent_opts = [
     cfg.StrOpt(
         'guest_id',
-        help=_('ID of the Trove instance this guest agent serves; Trove '
-               'writes it to guest_info.conf on the instance. The agent '
-               'takes requests on the RPC topic guestagent.<guest_id> of '
-               'the control_exchange, and trove-guestagent refuses to '
-               'start without it.')),
+        help='ID of the Trove instance this guest agent serves; Trove '
+             'writes it to guest_info.conf on the instance. The agent '
+             'takes requests on the RPC topic guestagent.<guest_id> of '
+             'the control_exchange, and trove-guestagent refuses to '
+             'start without it.'),
+    cfg.StrOpt(
+        'datastore_manager',
+        help='The datastore of the instance; Trove writes it to '
+             'guest_info.conf. This agent manages MongoDB, and '
+             'trove-guestagent refuses to start when this names another '
+             'datastore rather than serve requests meant for another '
+             'agent.'),
+    cfg.StrOpt(
+        'tenant_id',
+        help='The project that owns the instance; Trove writes it to '
+             'guest_info.conf. The agent only names it in its start '
+             'line, so an operator can tell instances apart in '
+             'collected logs.'),
+    cfg.StrOpt(
+        'instance_rpc_encr_key', secret=True,
+        help='The instance\'s RPC key; Trove writes it to '
+             'guest_info.conf. With a key, every message from Trove must '
+             'be encrypted with it, and is refused otherwise, since '
+             'anyone who reaches the message bus could send a clear one; '
+             'answers and messages to trove-conductor are encrypted with '
+             'it. Without a key, messages travel in clear, as Trove '
+             'sends them to an instance that has none.'),
+    cfg.StrOpt(
+        'conductor_queue', default='trove-conductor',
+        help='The RPC topic of trove-conductor, to which the agent sends '
+             'heartbeats and the outcome of requests. It has the name '
+             'and default of Trove\'s own option.'),
+    cfg.IntOpt(
+        'report_interval', default=30, min=1,
+        help='Seconds between two heartbeats to trove-conductor. Trove '
+             'shows an instance whose last heartbeat is older than its '
+             'agent_heartbeat_expiry (90 s) in error, so keep this well '
+             'below it; it has the name and default of Trove\'s own '
+             'option.'),
+    cfg.StrOpt(
+        'prepare_marker_file',
+        default='/opt/trove-guestagent/.guestagent.prepare.end',
+        help='File whose existence records that Trove\'s prepare has '
+             'completed on this instance. Trove\'s agents send no '
+             'heartbeat before then, and neither does this one; the file '
+             'lets a restarted agent go on heartbeating. The default is '
+             'the file Trove\'s own agents use.'),
     cfg.IntOpt(
         'agent_call_low_timeout', default=5, min=1,
-        help=_('Seconds a caller waits for the guest agent to answer a '
-               'quick call (rpc_ping, list_databases) before it gives up '
-               'with a timeout error. It has the name and meaning of '
-               'Trove\'s own option, so a caller configured like Trove\'s '
-               'taskmanager behaves like it.')),
+        help='Seconds a caller waits for the guest agent to answer a '
+             'quick call (rpc_ping, list_databases) before it gives up '
+             'with a timeout error. It has the name and meaning of '
+             'Trove\'s own option, so a caller configured like Trove\'s '
+             'taskmanager behaves like it.'),
     cfg.IntOpt(
         'graceful_shutdown_timeout', default=60, min=0,
-        help=_('Seconds trove-guestagent waits, after SIGTERM or SIGINT, '
-               'for the requests it has taken to finish. Requests not yet '
-               'taken stay queued on the message bus for the next start. '
-               'If the ones in flight outlast this, the agent exits with '
-               'status 1 and logs that their outcome is unknown; 0 waits '
-               'without limit.')),
+        help='Seconds trove-guestagent waits, after SIGTERM or SIGINT, '
+             'for the requests it has taken to finish. Requests not yet '
+             'taken stay queued on the message bus for the next start. '
+             'If the ones in flight outlast this, the agent exits with '
+             'status 1 and logs that their outcome is unknown; 0 waits '
+             'without limit.'),
 ]
 
 mongodb_group = cfg.OptGroup(
-    'mongodb', title=_('MongoDB options'),
-    help=_('How the guest agent reaches and manages the local MongoDB '
-           'server.'))
+    'mongodb', title='MongoDB options',
+    help='How the guest agent reaches and manages the local MongoDB '
+         'server.')
 
 mongodb_opts = [
     cfg.HostAddressOpt(
         'mongodb_host', default='localhost',
-        help=_('Host name or IP address of the MongoDB server the guest '
-               'agent manages. The agent connects to this one server '
-               'directly, even when it is a replica set member.')),
+        help='Host name or IP address of the MongoDB server the guest '
+             'agent manages. The agent connects to this one server '
+             'directly, even when it is a replica set member.'),
     cfg.PortOpt(
         'mongodb_port', default=27017,
-        help=_('TCP port of the MongoDB server.')),
+        help='TCP port of the MongoDB server.'),
     cfg.ListOpt(
         'ignore_dbs', default=['admin', 'local', 'config'],
-        help=_('Databases that belong to the server, not to the tenant. '
-               'They are never listed, created or deleted through the '
-               'guest agent; the comparison ignores ASCII case, as '
-               'mongod does for database names.')),
+        help='Databases that belong to the server, not to the tenant. '
+             'They are never listed, created or deleted through the '
+             'guest agent; the comparison ignores ASCII case, as '
+             'mongod does for database names.'),
     cfg.StrOpt(
         'admin_credentials_file',
         default='/etc/trove/mongodb/os_admin_credentials.json',
-        help=_('JSON file {"username": ..., "password": ...} holding the '
-               'credentials of the os_admin user the agent authenticates '
-               'as (against the admin database). It must be readable by '
-               'its owner only. When the file does not exist the agent '
-               'connects without authentication.')),
+        help='JSON file {"username": ..., "password": ...} holding the '
+             'credentials of the os_admin user the agent authenticates '
+             'as (against the admin database). It must be readable by '
+             'its owner only. When the file does not exist the agent '
+             'connects without authentication.'),
     cfg.FloatOpt(
         'server_selection_timeout', default=3.0, min=0.1, max=10.0,
-        help=_('Seconds to wait for a reachable MongoDB server before an '
-               'operation fails with a clear error. Kept below Trove\'s '
-               'agent_call_low_timeout (5 s) so that a database-list '
-               'against a stopped server reports why instead of timing '
-               'out on the RPC bus.')),
+        help='Seconds to wait for a reachable MongoDB server before an '
+             'operation fails with a clear error. Kept below Trove\'s '
+             'agent_call_low_timeout (5 s) so that a database-list '
+             'against a stopped server reports why instead of timing '
+             'out on the RPC bus.'),
+    cfg.StrOpt(
+        'mount_point', default='/var/lib/mongodb',
+        help='Where the instance\'s data volume is mounted. Trove shows '
+             'its size and use in trove show, from the figures the agent '
+             'reads there; the default is where Trove\'s MongoDB '
+             'datastore mounts it.'),
     cfg.FloatOpt(
         'operation_timeout', default=30.0, min=1.0,
-        help=_('Seconds a single MongoDB command may take on an '
-               'established connection before it fails, so that a server '
-               'that stops answering cannot hang the agent.')),
+        help='Seconds a single MongoDB command may take on an '
+             'established connection before it fails, so that a server '
+             'that stops answering cannot hang the agent.'),
     cfg.BoolOpt(
         'checkpoint_after_ddl', default=False,
         help='Also have the server checkpoint (fsync) once at the end of '

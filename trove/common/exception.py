@@ -1,3 +1,15 @@
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
 """Errors of the guest agent plugin.
 
 Every error the project raises on purpose derives from :class:`TroveError`
@@ -22,7 +34,7 @@ class TroveError(Exception):
         if message is None:
             message = self.message % kwargs if kwargs else self.message
         self.message = message
-        super(TroveError, self).__init__(message)
+        super().__init__(message)
 
     def __str__(self):
         return self.message
@@ -63,6 +75,22 @@ class DatabaseDeleteError(TroveError):
 class DatastoreOperationNotSupported(TroveError):
     message = _('The %(operation)s operation is not supported by the '
                 '%(datastore)s guest agent.')
+
+
+class UnreadableMessage(TroveError):
+    """A request that does not decrypt with the instance's key."""
+
+    message = _('Refused %(method)s: the message does not decrypt with this '
+                'instance\'s RPC key (%(reason)s). Nothing was done. Either '
+                'the sender used another instance\'s key or none, or the '
+                'message was altered on the way; check that '
+                'instance_rpc_encr_key in guest_info.conf is the one Trove '
+                'holds for instance %(guest_id)s.')
+
+
+class VolumeStatsUnavailable(TroveError):
+    message = _('Cannot read the figures of the data volume at %(path)s '
+                '(%(reason)s). Check [%(datastore)s] mount_point.')
 
 
 class CredentialsFileError(TroveError):

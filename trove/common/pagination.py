@@ -1,8 +1,18 @@
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
 """Marker-based pagination, as Trove's API pages database lists."""
 
 import bisect
-
-from trove.common.i18n import _
 
 
 def paginate_list(sorted_items, limit=None, marker=None,
@@ -11,20 +21,14 @@ def paginate_list(sorted_items, limit=None, marker=None,
 
     The page starts after ``marker`` (at it when ``include_marker`` is
     true); the marker need not be one of the items. ``next_marker`` is the
-    last item of the page when more items follow it, else ``None``.
+    last item of the page when more items follow it, else ``None``. The
+    caller validates the arguments.
 
     :param sorted_items: a list sorted in ascending order.
-    :param limit: the largest page size, or ``None`` for no limit.
+    :param limit: the largest page size, a positive integer, or ``None``
+        for no limit.
     :returns: ``(page, next_marker)``.
-    :raises ValueError: for a limit that is not a positive integer.
     """
-    if limit is not None:
-        if isinstance(limit, bool) or not isinstance(limit, int):
-            raise ValueError(_('limit must be a positive integer or None, '
-                               'not %r.') % (limit,))
-        if limit < 1:
-            raise ValueError(_('limit must be a positive integer, not '
-                               '%d.') % limit)
     if marker is None:
         start = 0
     elif include_marker:

@@ -1,10 +1,26 @@
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
 """oslo.messaging plumbing shared by the guest agent and its callers.
 
 Trove's services reach a guest agent on the ``trove`` exchange
-(``[DEFAULT] control_exchange``), topic ``guestagent.<guest_id>``, RPC API
-version 1.0, with the request context serialized as a dict. Everything
-here is built on the global ``oslo_config.cfg.CONF``: oslo.messaging
-registers some of its options (tracing) there only.
+(``[DEFAULT] control_exchange``), topic ``guestagent.<guest_id>``, with the
+request context serialized as a dict, encrypted with the instance's key
+when it has one (:mod:`trove.common.secure_rpc`). Trove's guest API is at
+version 1.3: most methods go at 1.0, ``prepare`` at 1.1, backup hooks at
+1.2 and SSL methods at 1.3; the agent serves them all. The agent sends
+trove-conductor its heartbeats and outcomes at 1.0. Everything here is
+built on the global ``oslo_config.cfg.CONF``: oslo.messaging registers
+some of its options (tracing) there only.
 """
 
 import socket
@@ -15,11 +31,18 @@ import oslo_messaging as messaging
 from trove.common import cfg
 from trove.common import context as trove_context
 from trove.common import exception
+from trove.common.i18n import _
+from trove.common import secure_rpc
 
 CONF = cfg.CONF
 
 EXCHANGE = 'trove'
-RPC_API_VERSION = '1.0'
+# The newest guest API version the agent serves; a server accepts any
+# version from 1.0 up to it.
+RPC_API_VERSION = '1.3'
+# What callers send the database methods at, as Trove does.
+BASE_VERSION = '1.0'
+CONDUCTOR_VERSION = '1.0'
 TOPIC_PREFIX = 'guestagent'
 
 # Callers re-raise the project's own errors from these modules with their
@@ -143,27 +166,55 @@ class RequestContextSerializer(messaging.Serializer):
         return ctxt.to_dict() if ctxt is not None else {}
 
     def deserialize_context(self, ctxt):
+        if secure_rpc.looks_encrypted(ctxt):
+            return secure_rpc.unreadable_context(
+                _('it is encrypted, and no instance_rpc_encr_key is '
+                  'configured here to read it'))
         return trove_context.from_dict(ctxt)
 
 
-def get_client(target, timeout=None, retry=None):
-    """An RPC client on the process's transport, for Trove's payloads."""
+def instance_key():
+    """The instance's RPC key, or ``None`` for messages in clear."""
+    return CONF.instance_rpc_encr_key or None
+
+
+def _serializer(key):
+    plain = RequestContextSerializer()
+    return plain if key is None else secure_rpc.SecureSerializer(plain, key)
+
+
+def get_client(target, timeout=None, retry=None, key=None):
+    """An RPC client to a guest, encrypting with ``key`` when given."""
     return messaging.get_rpc_client(
         get_transport(), target, timeout=timeout, retry=retry,
-        serializer=RequestContextSerializer())
+        serializer=_serializer(key))
 
 
-def get_server(target, endpoints):
+def get_server(target, endpoints, key=None):
     """An RPC server on the process's transport.
 
+    With ``key``, what arrives is decrypted and what goes back encrypted;
+    what does not decrypt reaches the endpoints as
+    :class:`~trove.common.secure_rpc.Unreadable` values for them to refuse.
     oslo.messaging picks the threading executor, as the process uses no
     eventlet; naming it is deprecated. Methods whose name starts with an
     underscore are never dispatched.
     """
     return messaging.get_rpc_server(
-        get_transport(), target, endpoints,
-        serializer=RequestContextSerializer(),
+        get_transport(), target, endpoints, serializer=_serializer(key),
         access_policy=messaging.DefaultRPCAccessPolicy)
+
+
+def get_conductor_client(guest_id, key=None):
+    """An RPC client to trove-conductor, in its envelope for ``guest_id``."""
+    serializer = RequestContextSerializer()
+    if key is not None:
+        serializer = secure_rpc.ConductorSerializer(serializer, key,
+                                                    guest_id)
+    target = messaging.Target(topic=CONF.conductor_queue,
+                              version=CONDUCTOR_VERSION)
+    return messaging.get_rpc_client(get_transport(), target,
+                                    serializer=serializer)
 
 
 def _parsed_url():

@@ -1,32 +1,58 @@
-"""The guest agent's RPC server: takes Trove's requests for one guest."""
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
+"""The guest agent's services: Trove's requests and the heartbeat.
+
+The agent takes Trove's requests for one guest on topic
+``guestagent.<guest_id>`` and, every ``report_interval`` seconds, sends
+trove-conductor the datastore's status.
+"""
 
 import threading
 
 from oslo_log import log as logging
 import oslo_messaging as messaging
+from oslo_service import loopingcall
 
+from trove.common import cfg
 from trove.common import rpc
 from trove.guestagent import endpoint
 
+CONF = cfg.CONF
 LOG = logging.getLogger(__name__)
 
 
-class GuestAgent(object):
+class GuestAgent:
     """Serves ``manager`` on topic ``guestagent.<guest_id>``.
 
-    :meth:`stop` stops taking requests; the ones not yet taken stay queued
-    on the message bus. :meth:`wait` lets the ones taken finish.
+    :meth:`stop` stops taking requests and heartbeats; the requests not
+    yet taken stay queued on the message bus. :meth:`wait` lets the ones
+    taken finish.
     """
 
     def __init__(self, manager, guest_id):
         self.guest_id = guest_id
+        self.manager = manager
         self.endpoint = endpoint.ManagerEndpoint(manager)
         # Trove's own agent also names itself after the guest, so a
         # caller may address it as a server of the topic too.
         self.target = messaging.Target(topic=rpc.topic(guest_id),
                                        server=guest_id,
                                        version=rpc.RPC_API_VERSION)
-        self._server = rpc.get_server(self.target, [self.endpoint])
+        self._key = rpc.instance_key()
+        self._server = rpc.get_server(self.target, [self.endpoint],
+                                      key=self._key)
+        self._heartbeat = loopingcall.FixedIntervalLoopingCall(
+            manager.report_status)
 
     @property
     def executor(self):
@@ -36,15 +62,29 @@ class GuestAgent(object):
         self._server.start()
         LOG.info('Guest agent %(guest)s is taking requests on topic '
                  '%(topic)s of exchange %(exchange)s at %(transport)s (RPC '
-                 'API %(version)s, %(executor)s executor).',
-                 {'guest': self.guest_id, 'topic': self.target.topic,
-                  'exchange': rpc.CONF.control_exchange,
+                 'API up to %(version)s, %(executor)s executor, messages '
+                 '%(security)s, tenant %(tenant)s).',
+                 {'guest': self.guest_id,
+                  'tenant': CONF.tenant_id or 'not given',
+                  'topic': self.target.topic,
+                  'exchange': CONF.control_exchange,
                   'transport': rpc.describe_transport(),
                   'version': self.target.version,
-                  'executor': self.executor})
+                  'executor': self.executor,
+                  'security': ('encrypted with the instance key'
+                               if self._key else 'in clear, no instance key')})
+        # A failed heartbeat must not end the ones after it: the next may
+        # find the message bus back.
+        self._heartbeat.start(interval=CONF.report_interval,
+                              stop_on_exception=False)
+        LOG.info('Heartbeats go to %(topic)s every %(interval)d s once '
+                 'prepare has completed.',
+                 {'topic': CONF.conductor_queue,
+                  'interval': CONF.report_interval})
 
     def stop(self):
-        """Stop taking requests."""
+        """Stop taking requests and sending heartbeats."""
+        self._heartbeat.stop()
         self._server.stop()
         LOG.info('Guest agent %(guest)s stopped taking requests; '
                  '%(count)d in flight.',
@@ -56,8 +96,14 @@ class GuestAgent(object):
         :param timeout: seconds, or ``None`` to wait without limit.
         :returns: ``True`` when they all finished in time.
         """
-        # RPCServer.wait() has no timeout of its own.
-        waiter = threading.Thread(target=self._server.wait,
+        def wait_for_both():
+            self._server.wait()
+            # A heartbeat under way still uses the MongoDB client, which
+            # the process closes next.
+            self._heartbeat.wait()
+
+        # Neither RPCServer.wait() nor a looping call's has a timeout.
+        waiter = threading.Thread(target=wait_for_both,
                                   name='guest-agent-wait', daemon=True)
         waiter.start()
         waiter.join(timeout)

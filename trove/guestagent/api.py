@@ -1,10 +1,24 @@
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
 """The caller side of the guest agent's RPC API, as Trove's taskmanager has it.
 
 It sends exactly what Trove sends: on the ``trove`` exchange, topic
-``guestagent.<guest_id>``, version 1.0, the request context as a dict;
-``create_database``, ``delete_database`` and ``prepare`` as casts, and
-``list_databases`` and ``rpc_ping`` as calls that wait at most
-``[DEFAULT] agent_call_low_timeout`` seconds.
+``guestagent.<guest_id>``, the request context as a dict, everything
+encrypted with the instance's key (``[DEFAULT] instance_rpc_encr_key``)
+when one is configured; ``create_database``, ``delete_database`` (1.0) and
+``prepare`` (1.1) as casts, and ``list_databases``, ``rpc_ping`` and
+``get_volume_info`` as calls (1.0) that wait at most ``[DEFAULT]
+agent_call_low_timeout`` seconds.
 
 A cast returns once the message is on the bus: whether it succeeded shows
 only in the agent's log (and, for databases, in the next list). A call
@@ -20,7 +34,9 @@ import oslo_messaging as messaging
 from trove.common import cfg
 from trove.common import context as trove_context
 from trove.common import exception
+from trove.common.i18n import _
 from trove.common import rpc
+from trove.common import secure_rpc
 
 CONF = cfg.CONF
 LOG = logging.getLogger(__name__)
@@ -41,7 +57,7 @@ def _as_raised(error):
     return cls(error.message, **error.kwargs)
 
 
-class API(object):
+class API:
     """Sends Trove's guest API requests to the agent of one instance.
 
     :param context: the request context to send, or ``None`` for an
@@ -52,15 +68,18 @@ class API(object):
         small number.
     """
 
-    API_BASE_VERSION = rpc.RPC_API_VERSION
+    API_BASE_VERSION = rpc.BASE_VERSION
+    PREPARE_VERSION = '1.1'
 
     def __init__(self, context, guest_id, retry=None):
         self.context = (context if context is not None
                         else trove_context.admin_context())
         self.id = guest_id
         self.target = messaging.Target(topic=rpc.topic(guest_id),
-                                       version=self.API_BASE_VERSION)
-        self.client = rpc.get_client(self.target, retry=retry)
+                                       version=rpc.RPC_API_VERSION)
+        self._key = rpc.instance_key()
+        self.client = rpc.get_client(self.target, retry=retry,
+                                     key=self._key)
 
     @property
     def agent_low_timeout(self):
@@ -72,7 +91,7 @@ class API(object):
         cctxt = self.client.prepare(version=self.API_BASE_VERSION,
                                     timeout=timeout_sec)
         try:
-            return cctxt.call(self.context, method_name, **kwargs)
+            result = cctxt.call(self.context, method_name, **kwargs)
         except exception.TroveError as exc:
             LOG.debug('Guest %(guest)s failed %(method)s: %(error)s',
                       {'guest': self.id, 'method': method_name,
@@ -87,11 +106,17 @@ class API(object):
             raise exception.GuestError(
                 guest_id=self.id, method=method_name,
                 reason='%s: %s' % (exc.exc_type, exc.value)) from exc
+        if isinstance(result, secure_rpc.Unreadable):
+            raise exception.GuestError(
+                guest_id=self.id, method=method_name,
+                reason=_('its answer does not decrypt with the instance '
+                         'key configured here (%s)') % result.reason)
+        return result
 
-    def _cast(self, method_name, **kwargs):
+    def _cast(self, method_name, version=API_BASE_VERSION, **kwargs):
         LOG.debug('Casting %(method)s to guest %(guest)s.',
                   {'method': method_name, 'guest': self.id})
-        cctxt = self.client.prepare(version=self.API_BASE_VERSION)
+        cctxt = self.client.prepare(version=version)
         cctxt.cast(self.context, method_name, **kwargs)
 
     def _create_guest_queue(self):
@@ -103,7 +128,7 @@ class API(object):
         """
         target = messaging.Target(topic=self.target.topic, server=self.id,
                                   version=self.API_BASE_VERSION)
-        server = rpc.get_server(target, [])
+        server = rpc.get_server(target, [], key=self._key)
         server.start()
         try:
             server.stop()
@@ -112,6 +137,11 @@ class API(object):
 
     def rpc_ping(self):
         return self._call('rpc_ping', self.agent_low_timeout)
+
+    def get_volume_info(self):
+        """Call: the figures of the instance's data volume."""
+        return self._call('get_filesystem_stats', self.agent_low_timeout,
+                          fs_path=None)
 
     def create_database(self, databases):
         """Cast: create each database of ``databases`` (payload dicts)."""
@@ -134,7 +164,8 @@ class API(object):
                 modules=None, ds_version=None):
         """Cast: prepare a new instance, with Trove's arguments."""
         self._create_guest_queue()
-        self._cast('prepare', packages=packages.split(),
+        self._cast('prepare', version=self.PREPARE_VERSION,
+                   packages=packages.split(),
                    databases=databases, memory_mb=memory_mb, users=users,
                    device_path=device_path, mount_point=mount_point,
                    backup_info=backup_info, config_contents=config_contents,

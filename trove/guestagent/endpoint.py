@@ -1,11 +1,27 @@
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
 """The RPC endpoint of the guest agent: a datastore Manager, as served.
 
 oslo.messaging dispatches each request to the Manager's method of the same
-name. For a cast nobody waits for the answer, so a failure is seen only in
-the agent's log: the endpoint logs every failure at ERROR, naming the
-method, the databases and the cause. The project's own errors then go back
-to a caller as expected failures (no second traceback in the log); any
-other exception is a bug and keeps its traceback.
+name. A request whose context or arguments did not decrypt with the
+instance's key is refused before the Manager sees it. For a cast nobody
+waits for the answer, so a failure is seen only in the agent's log (and,
+when Trove asked, in trove-conductor's): the endpoint logs every failure
+at ERROR, naming the method, the databases and the cause. An operation the
+agent does not support is an expected answer, logged at INFO. The
+project's own errors go back to a caller as expected failures (no
+traceback in the log or in the answer); any other exception is a bug and
+keeps its traceback.
 
 The Manager itself stays a plain object, so that ``--local`` commands and
 tests call it directly and get the project's errors unchanged.
@@ -18,10 +34,14 @@ import threading
 from oslo_log import log as logging
 import oslo_messaging as messaging
 
+from trove.common import cfg
+from trove.common import context as trove_context
 from trove.common import exception
 from trove.common import rpc
-from trove.guestagent.db import models
+from trove.common import secure_rpc
+from trove.guestagent import request_log
 
+CONF = cfg.CONF
 LOG = logging.getLogger(__name__)
 
 
@@ -32,10 +52,34 @@ def describe_databases(arguments):
         payloads = [arguments['database']]
     if payloads is None:
         return None
-    return models.payload_names(payloads)
+    return request_log.payload_names(payloads)
 
 
-class ManagerEndpoint(object):
+def _unreadable_reason(context, arguments):
+    """Why a request did not decrypt, or ``None`` when all of it did."""
+    reason = getattr(context, 'unreadable', None)
+    if reason is not None:
+        return reason
+    for value in arguments.values():
+        if isinstance(value, secure_rpc.Unreadable):
+            return value.reason
+    return None
+
+
+def _expected(failure):
+    """``failure`` as the answer to send: its class and message alone.
+
+    oslo.messaging sends an answer's traceback with it (Trove's API then
+    shows it in its error) and logs it unless the failure is expected. An
+    error of the project's own says all there is to say in its message.
+    """
+    answer = type(failure)(failure.message, **failure.kwargs)
+    expected = messaging.ExpectedException()
+    expected.exc_info = (type(answer), answer, None)
+    return expected
+
+
+class ManagerEndpoint:
     """Serves the public methods of ``manager`` over RPC.
 
     It also counts the requests in flight, so that a shutdown can say what
@@ -72,15 +116,17 @@ class ManagerEndpoint(object):
         finally:
             with self._lock:
                 self._in_flight -= 1
+            trove_context.forget_current()
 
     def _run(self, name, method, context, arguments):
         try:
+            reason = _unreadable_reason(context, arguments)
+            if reason is not None:
+                raise exception.UnreadableMessage(
+                    method=name, reason=reason, guest_id=CONF.guest_id)
             return method(context, **arguments)
         except exception.TroveError as exc:
             failure = exc
-            # Records the error for the reply, which oslo.messaging then
-            # sends without logging a traceback.
-            expected = messaging.ExpectedException()
         except Exception:
             LOG.exception('Request %(method)s for databases %(databases)s '
                           'failed with an unexpected error.',
@@ -90,10 +136,18 @@ class ManagerEndpoint(object):
         # Logged outside the handler: oslo.log appends the exception being
         # handled to an ERROR line, which would repeat the cause.
         self._log_failure(name, arguments, failure)
-        raise expected
+        raise _expected(failure)
 
     @staticmethod
     def _log_failure(name, arguments, exc):
+        if isinstance(exc, exception.DatastoreOperationNotSupported):
+            LOG.info('Refused %(method)s: %(cause)s',
+                     {'method': name, 'cause': exc})
+            return
+        if isinstance(exc, exception.UnreadableMessage):
+            # Its arguments are not to be trusted, even for a log line.
+            LOG.error('%s', exc)
+            return
         databases = describe_databases(arguments)
         if databases is None:
             LOG.error('Request %(method)s failed: %(cause)s',

@@ -1,3 +1,15 @@
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
 """What Trove's ``prepare`` asks of a new instance beyond its databases.
 
 Trove casts ``prepare`` once, when it creates the instance, with
@@ -40,10 +52,8 @@ def log_skipped(arguments):
     """Log which parts of ``prepare(**arguments)`` this plugin skips."""
     parts = [part for keys, part in _SKIPPED_PARTS
              if any(arguments.get(key) for key in keys)]
-    # The guest always does these last; here the operator runs mongod and
-    # there is no conductor to tell.
-    parts.append('starting MongoDB and reporting the instance status to '
-                 'trove-conductor')
+    # Trove's agents start the datastore last; here the operator runs it.
+    parts.append('starting MongoDB')
     LOG.info('prepare (datastore version %(version)s): skipped, out of '
              'scope for this plugin: %(parts)s.',
              {'version': arguments.get('ds_version') or 'not given',

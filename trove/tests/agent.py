@@ -1,3 +1,15 @@
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
 """trove-guestagent run as a process of its own, on the machine's RabbitMQ.
 
 The end-to-end tests and the main job start one against a SecantusDB
@@ -15,11 +27,12 @@ import socket
 import subprocess
 import sys
 import tempfile
-import time
 from urllib import parse
 import uuid
 
 import kombu
+
+from trove.tests import helpers
 
 DEFAULT_TRANSPORT_URL = 'rabbit://guest:guest@127.0.0.1:5672/'
 TRANSPORT_URL_VARIABLE = 'TROVE_TEST_TRANSPORT_URL'
@@ -27,6 +40,9 @@ TRANSPORT_URL_VARIABLE = 'TROVE_TEST_TRANSPORT_URL'
 # What the agent logs once it takes requests.
 READY_MARK = 'is taking requests on topic'
 START_TIMEOUT = 30.0
+# The agent's [mongodb] server_selection_timeout: how long it tries a
+# server that does not answer.
+SERVER_SELECTION_TIMEOUT = 2.0
 STOP_TIMEOUT = 60.0
 CLI_TIMEOUT = 90.0
 
@@ -39,9 +55,23 @@ def transport_url():
     return os.environ.get(TRANSPORT_URL_VARIABLE) or DEFAULT_TRANSPORT_URL
 
 
-def broker_address(url):
+def url_address(url, default_port):
+    """The host and port a service URL points at."""
     parsed = parse.urlsplit(url)
-    return parsed.hostname or 'localhost', parsed.port or 5672
+    return parsed.hostname or 'localhost', parsed.port or default_port
+
+
+def reachable(address, timeout=2.0):
+    """Whether a TCP server takes connections at ``(host, port)``."""
+    try:
+        socket.create_connection(address, timeout=timeout).close()
+        return True
+    except OSError:
+        return False
+
+
+def broker_address(url):
+    return url_address(url, 5672)
 
 
 def describe(url):
@@ -51,11 +81,7 @@ def describe(url):
 
 
 def broker_reachable(url, timeout=2.0):
-    try:
-        socket.create_connection(broker_address(url), timeout=timeout).close()
-        return True
-    except OSError:
-        return False
+    return reachable(broker_address(url), timeout)
 
 
 def require_broker(url):
@@ -99,7 +125,28 @@ def reply_queue(transport):
     return getattr(getattr(transport, '_driver', None), '_reply_q', None)
 
 
-def _read_text(path):
+def wait_for_line(read, fragments, since, timeout, whose):
+    """Wait until a line of ``read()[since:]`` holds every fragment.
+
+    Returns the line; raises :class:`AgentError` naming ``whose`` log
+    after ``timeout`` seconds.
+    """
+    def line_with_fragments():
+        for line in read()[since:].splitlines():
+            if all(fragment in line for fragment in fragments):
+                return line
+        return None
+
+    try:
+        return helpers.poll(line_with_fragments, timeout,
+                            'a %s log line with %r' % (whose, fragments),
+                            details=lambda: read()[-3000:])
+    except helpers.PollTimeout as exc:
+        raise AgentError(str(exc)) from None
+
+
+def read_text(path):
+    """The text of ``path`` so far; empty when it does not exist yet."""
     try:
         with open(path, errors='replace') as stream:
             return stream.read()
@@ -107,35 +154,61 @@ def _read_text(path):
         return ''
 
 
-class AgentProcess(object):
+class AgentProcess:
     """One trove-guestagent process for ``server``.
 
     :param options: more ``[DEFAULT]`` settings for its configuration.
+    :param guest_info: ``True`` to start the agent as Trove starts its own,
+        with ``--config-dir`` on :attr:`config_dir`, which holds its
+        ``trove-guestagent.conf`` and the instance's ``guest_info.conf``
+        (:attr:`guest_info_file`, guest_id and key included), which the
+        caller writes there as Trove's taskmanager does. Otherwise it
+        starts with ``--config-file`` and ``guest_id`` in that file.
     :param mongodb_options: more ``[mongodb]`` settings.
     """
 
     def __init__(self, server, url, guest_id=None, workdir=None,
-                 options=None, mongodb_options=None):
+                 options=None, guest_info=False, mongodb_options=None):
         self.server = server
         self.url = url
         self.guest_id = guest_id or str(uuid.uuid4())
         self.workdir = workdir or tempfile.mkdtemp(prefix='trove-agent-')
-        self.config_file = os.path.join(self.workdir, 'trove-guestagent.conf')
+        self.config_dir = os.path.join(self.workdir, 'conf.d')
+        os.makedirs(self.config_dir, exist_ok=True)
+        self.config_file = os.path.join(self.config_dir,
+                                        'trove-guestagent.conf')
         self.log_file = os.path.join(self.workdir, 'guestagent.log')
         self.output_file = os.path.join(self.workdir, 'guestagent.out')
+        self.guest_info_file = os.path.join(self.config_dir,
+                                            'guest_info.conf')
+        self.prepare_marker = os.path.join(self.workdir, 'prepare.end')
         self.options = dict(options or {})
+        self.guest_info = guest_info
         self.mongodb_options = dict(mongodb_options or {})
         self._process = None
         self.write_config()
 
+    @property
+    def config_arguments(self):
+        """How the agent and trove-mongodb find this configuration."""
+        if self.guest_info:
+            return ['--config-dir', self.config_dir]
+        return ['--config-file', self.config_file]
+
     def write_config(self):
-        default = {'transport_url': self.url, 'guest_id': self.guest_id,
-                   'log_file': self.log_file, 'debug': 'true'}
+        default = {'transport_url': self.url, 'log_file': self.log_file,
+                   'debug': 'true',
+                   'prepare_marker_file': self.prepare_marker}
+        if not self.guest_info:
+            default['guest_id'] = self.guest_id
         default.update(self.options)
         mongodb = {'mongodb_host': self.server.host,
                    'mongodb_port': self.server.port,
                    'admin_credentials_file': self.server.credentials_file,
-                   'server_selection_timeout': '2.0'}
+                   'server_selection_timeout': SERVER_SELECTION_TIMEOUT,
+                   # The server's own data folder stands for the volume.
+                   'mount_point': getattr(self.server, 'storage',
+                                          self.workdir)}
         mongodb.update(self.mongodb_options)
         # The reply queue of each trove-mongodb run outlives the command
         # (half an hour by default); a test's commands need it no longer.
@@ -158,34 +231,35 @@ class AgentProcess(object):
 
     def log(self):
         """What the agent has logged so far."""
-        return _read_text(self.log_file)
+        return read_text(self.log_file)
 
     def output(self):
         """What the agent has written to stdout and stderr so far."""
-        return _read_text(self.output_file)
+        return read_text(self.output_file)
 
     def start(self, timeout=START_TIMEOUT):
         """Start the agent and wait until it takes requests."""
         ready_before = self.log().count(READY_MARK)
         with open(self.output_file, 'ab') as output:
             self._process = subprocess.Popen(
-                [sys.executable, '-m', 'trove.cmd.guest',
-                 '--config-file', self.config_file],
+                [sys.executable, '-m', 'trove.cmd.guest']
+                + self.config_arguments,
                 stdin=subprocess.DEVNULL, stdout=output,
                 stderr=subprocess.STDOUT, close_fds=True)
-        deadline = time.monotonic() + timeout
-        while self.log().count(READY_MARK) <= ready_before:
+
+        def ready():
             if self._process.poll() is not None:
                 raise AgentError(
                     'trove-guestagent exited with status %s:\n%s\n%s'
                     % (self._process.returncode, self.output(),
                        self.log()[-3000:]))
-            if time.monotonic() > deadline:
-                self.kill()
-                raise AgentError('trove-guestagent did not take requests '
-                                 'within %.0f s:\n%s'
-                                 % (timeout, self.log()[-3000:]))
-            time.sleep(0.05)
+            return self.log().count(READY_MARK) > ready_before
+        try:
+            helpers.poll(ready, timeout, 'trove-guestagent taking requests',
+                         details=lambda: self.log()[-3000:])
+        except helpers.PollTimeout as exc:
+            self.kill()
+            raise AgentError(str(exc)) from None
 
     def signal(self, signum=signal.SIGTERM):
         self._process.send_signal(signum)
@@ -214,8 +288,8 @@ class AgentProcess(object):
     def cli(self, *args, timeout=CLI_TIMEOUT):
         """Run ``trove-mongodb`` with this agent's configuration."""
         return subprocess.run(
-            [sys.executable, '-m', 'trove.cmd.mongodb',
-             '--config-file', self.config_file] + list(args),
+            [sys.executable, '-m', 'trove.cmd.mongodb']
+            + self.config_arguments + list(args),
             stdin=subprocess.DEVNULL, capture_output=True, text=True,
             timeout=timeout)
 
@@ -225,13 +299,4 @@ class AgentProcess(object):
         :param since: where in the log to start looking, as a length of
             :meth:`log` taken before.
         """
-        deadline = time.monotonic() + timeout
-        while True:
-            for line in self.log()[since:].splitlines():
-                if all(fragment in line for fragment in fragments):
-                    return line
-            if time.monotonic() > deadline:
-                raise AgentError('no agent log line with %r within %.0f s:'
-                                 '\n%s' % (fragments, timeout,
-                                           self.log()[-3000:]))
-            time.sleep(0.05)
+        return wait_for_line(self.log, fragments, since, timeout, 'agent')

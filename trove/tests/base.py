@@ -1,6 +1,19 @@
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
 """Base test case: isolated configuration and captured logs."""
 
 import logging
+import os
 
 import fixtures
 from oslo_config import fixture as config_fixture
@@ -18,8 +31,11 @@ class TestCase(testtools.TestCase):
     """
 
     def setUp(self):
-        super(TestCase, self).setUp()
+        super().setUp()
         self.conf = self.useFixture(config_fixture.Config(cfg.CONF))
+        # The default is the instance's own file under /opt.
+        self.conf.config(prepare_marker_file=os.path.join(
+            self.useFixture(fixtures.TempDir()).path, 'prepare.end'))
         self.logs = self.useFixture(fixtures.FakeLogger(
             level=logging.DEBUG,
             format='%(levelname)s %(name)s %(message)s'))

@@ -1,3 +1,15 @@
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
 """A real MongoDB-protocol server (SecantusDB) run as a process of its own.
 
 The functional tests, the example and the benchmark start one with the
@@ -8,7 +20,9 @@ back. SecantusDB has no localhost exception, so users are created with auth
 off, and the server is then restarted with ``--auth``.
 
 Set ``TROVE_TEST_MONGODB_URL`` (``mongodb://user:password@host:port/``, a
-user with the root role) to run against a real mongod instead; the tests
+user with the root role) to run against a real mongod instead. That user
+only looks at the server and manages a test ``os_admin`` of its own with
+the roles under test; the agent connects as that ``os_admin``. The tests
 that must stop or restart the server skip there.
 """
 
@@ -16,15 +30,15 @@ import json
 import os
 import secrets
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 from urllib import parse
 
 import pymongo
 from pymongo import errors as pymongo_errors
+
+from trove.tests import helpers
 
 EXTERNAL_URL_VARIABLE = 'TROVE_TEST_MONGODB_URL'
 
@@ -48,12 +62,6 @@ class ServerExitedError(RuntimeError):
     pass
 
 
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(('127.0.0.1', 0))
-        return sock.getsockname()[1]
-
-
 def write_credentials(path, username, password):
     """Write an os_admin credentials file readable by its owner only."""
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -61,7 +69,7 @@ def write_credentials(path, username, password):
         json.dump({'username': username, 'password': password}, stream)
 
 
-class SecantusServer(object):
+class SecantusServer:
     """One SecantusDB server process on 127.0.0.1 with its own storage.
 
     :param roles: the os_admin roles, or ``None`` to run without auth.
@@ -72,6 +80,8 @@ class SecantusServer(object):
     external = False
     host = '127.0.0.1'
 
+    admin_user = OS_ADMIN
+
     def __init__(self, roles=SPEC_ROLES, workdir=None, test_commands=False):
         self.roles = tuple(roles) if roles is not None else None
         self.test_commands = test_commands
@@ -81,7 +91,7 @@ class SecantusServer(object):
         self.credentials_file = os.path.join(self.workdir, 'os_admin.json')
         self.admin_password = secrets.token_urlsafe(18)
         self.root_password = secrets.token_urlsafe(18)
-        self.port = free_port()
+        self.port = helpers.free_port()
         self._process = None
         self._frozen = False
         self._provisioned = False
@@ -104,19 +114,22 @@ class SecantusServer(object):
         if self.auth:
             client = self._client()
             try:
-                client.admin.command(
-                    'createUser', OS_ADMIN, pwd=self.admin_password,
-                    roles=[{'role': role, 'db': 'admin'}
-                           for role in self.roles])
+                self._create_admin(client)
                 client.admin.command('createUser', ROOT,
                                      pwd=self.root_password,
                                      roles=[{'role': 'root', 'db': 'admin'}])
             finally:
                 client.close()
-            write_credentials(self.credentials_file, OS_ADMIN,
-                              self.admin_password)
             self.stop()
         self._provisioned = True
+
+    def _create_admin(self, client):
+        """Create the os_admin with the roles under test, and its file."""
+        client.admin.command(
+            'createUser', self.admin_user, pwd=self.admin_password,
+            roles=[{'role': role, 'db': 'admin'} for role in self.roles])
+        write_credentials(self.credentials_file, self.admin_user,
+                          self.admin_password)
 
     def _launch(self, auth):
         if self.running:
@@ -136,28 +149,29 @@ class SecantusServer(object):
         self._wait_until_ready()
 
     def _wait_until_ready(self):
-        deadline = time.monotonic() + START_TIMEOUT
         client = pymongo.MongoClient(self.host, self.port,
                                      directConnection=True,
                                      serverSelectionTimeoutMS=250)
         try:
-            while True:
-                if self._process.poll() is not None:
-                    raise ServerStartError(
-                        'SecantusDB exited with status %s:\n%s'
-                        % (self._process.returncode, self.log_tail()))
-                try:
-                    client.admin.command('ping')
-                    return
-                except pymongo_errors.ConnectionFailure:
-                    if time.monotonic() > deadline:
-                        self.kill()
-                        raise ServerStartError(
-                            'SecantusDB did not answer on port %d within '
-                            '%.0f s:\n%s' % (self.port, START_TIMEOUT,
-                                             self.log_tail()))
+            helpers.poll(lambda: self._answers(client), START_TIMEOUT,
+                         'SecantusDB answering on port %d' % self.port,
+                         details=self.log_tail)
+        except helpers.PollTimeout as exc:
+            self.kill()
+            raise ServerStartError(str(exc)) from None
         finally:
             client.close()
+
+    def _answers(self, client):
+        if self._process.poll() is not None:
+            raise ServerStartError(
+                'SecantusDB exited with status %s:\n%s'
+                % (self._process.returncode, self.log_tail()))
+        try:
+            client.admin.command('ping')
+        except pymongo_errors.ConnectionFailure:
+            return False
+        return True
 
     def log_tail(self, lines=20):
         try:
@@ -188,6 +202,10 @@ class SecantusServer(object):
                 self._process.wait()
         self._process = None
         self._frozen = False
+
+    def discard(self):
+        """Stop the server for good (its files stay in ``workdir``)."""
+        self.kill()
 
     def freeze(self):
         """Freeze the process (SIGSTOP), like a hung server.
@@ -247,6 +265,12 @@ class SecantusServer(object):
         """A client with every privilege, to inspect and prepare data."""
         return self._client(**self._root_auth(), **kwargs)
 
+    def admin_client(self, **kwargs):
+        """A client of the os_admin the agent connects as."""
+        return self._client(username=self.admin_user,
+                            password=self.admin_password,
+                            authSource='admin', **kwargs)
+
     def _root_auth(self):
         if not self.auth:
             return {}
@@ -264,32 +288,58 @@ class SecantusServer(object):
 
 
 class ExternalServer(SecantusServer):
-    """A mongod the tests are pointed at, reached as its root user."""
+    """A mongod the tests are pointed at, with a root user in the URL.
+
+    The agent connects as an os_admin of the tests' own, made with root
+    when the server starts and dropped when it is discarded; root only
+    looks at the server behind the agent's back.
+
+    :param roles: the os_admin roles; ignored when the URL names no user
+        (a server without authentication).
+    """
 
     external = True
 
-    def __init__(self, url, workdir=None):
+    def __init__(self, url, roles=SPEC_ROLES, workdir=None):
         parsed = parse.urlsplit(url)
-        self.roles = SPEC_ROLES if parsed.username else None
         self.workdir = workdir or tempfile.mkdtemp(prefix='trove-mongod-')
         self.host = parsed.hostname or 'localhost'
         self.port = parsed.port or 27017
         self.credentials_file = os.path.join(self.workdir, 'os_admin.json')
         self.admin_password = self.root_password = None
         self._root_user = None
+        self.roles = None
         if parsed.username:
             self._root_user = parse.unquote(parsed.username)
-            self.admin_password = self.root_password = parse.unquote(
-                parsed.password or '')
-            write_credentials(self.credentials_file, self._root_user,
-                              self.admin_password)
+            self.root_password = parse.unquote(parsed.password or '')
+            self.roles = tuple(roles)
+            # A name of its own: the server may have an os_admin already.
+            self.admin_user = '%s_test_%s' % (OS_ADMIN, secrets.token_hex(4))
+            self.admin_password = secrets.token_urlsafe(18)
+        self._admin_created = False
 
     @property
     def running(self):
         return True
 
     def start(self):
-        pass
+        if self.auth and not self._admin_created:
+            client = self.root_client()
+            try:
+                self._create_admin(client)
+            finally:
+                client.close()
+            self._admin_created = True
+
+    def discard(self):
+        """Drop the test's os_admin from the server."""
+        if self._admin_created:
+            client = self.root_client()
+            try:
+                client.admin.command('dropUser', self.admin_user)
+            finally:
+                client.close()
+            self._admin_created = False
 
     def _root_auth(self):
         if self._root_user is None:
@@ -306,7 +356,8 @@ class ExternalServer(SecantusServer):
         return '(external server: no log)'
 
     def secret_values(self):
-        return [self.admin_password] if self.admin_password else []
+        return [secret for secret in (self.admin_password,
+                                      self.root_password) if secret]
 
 
 def external_url():

@@ -1,93 +1,42 @@
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
 """Database schema models shared by Trove's API and the guest agent.
 
 A database travels between them as a serialized schema,
-``{'_name': 'sales', '_character_set': None, '_collate': None}``. The
-models validate a name when they are built, so the API can refuse a bad
-name before it sends anything, and the guest agent can refuse a bad
-payload from anything else that reaches the message bus.
+``{'_name': 'sales', '_character_set': None, '_collate': None}``. A schema
+owns the rules of one name: the models validate a name when they are
+built, so the API can refuse a bad name before it sends anything, and the
+guest agent can refuse a bad payload from anything else that reaches the
+message bus; :meth:`DatastoreSchema.check_create` and
+:meth:`DatastoreSchema.check_delete` say whether the name is one the
+tenant may create or delete, as upstream Trove's schemas do.
 """
 
 import unicodedata
 
+from trove.common import cfg
 from trove.common.i18n import _
 
-_ASCII_UPPER_TO_LOWER = str.maketrans('ABCDEFGHIJKLMNOPQRSTUVWXYZ',
-                                      'abcdefghijklmnopqrstuvwxyz')
+CONF = cfg.CONF
 
 
-def fold_case(name):
-    """Fold a database name the way mongod compares names for case.
-
-    mongod refuses a database whose name differs only in case from an
-    existing one (DatabaseDifferCase), and it compares ASCII letters only,
-    so this does the same rather than ``str.casefold``.
-    """
-    return name.translate(_ASCII_UPPER_TO_LOWER)
-
-
-# A search of the joined names costs about what a pass over a tenth of
-# them does: past this many folded names, positions_folding_to makes one
-# pass instead.
-_SEARCHES_AT_MOST = 8
-
-
-def positions_folding_to(names, folded):
-    """Positions of the names whose :func:`fold_case` is in ``folded``.
-
-    The same as ``[i for i, name in enumerate(names) if fold_case(name) in
-    folded]``, but without a Python step per name: the guest agent
-    answers a database-list within Trove's 5-second call timeout with
-    tens of thousands of databases on the server, and folding them one by
-    one cost more than a tenth of what the server spends listing them.
-    The names are joined with NUL, which no database name may hold, folded
-    at once, and searched for each folded name; for many folded names, one
-    pass over the folded names is cheaper than a search for each.
-
-    :param names: a sequence of names.
-    :param folded: a collection of names already folded.
-    :returns: a sorted list of positions in ``names``.
-    """
-    if not names:
-        return []
-    joined = '\0'.join(names)
-    if joined.count('\0') != len(names) - 1:
-        # A name with NUL in it (no MongoDB server makes one): fold one by
-        # one rather than miscount.
-        return [index for index, name in enumerate(names)
-                if fold_case(name) in folded]
-    # For ASCII text str.lower is fold_case, and much faster.
-    joined = joined.lower() if joined.isascii() else fold_case(joined)
-    targets = set(folded)
-    if len(targets) > _SEARCHES_AT_MOST:
-        return [index for index, name in enumerate(joined.split('\0'))
-                if name in targets]
-    joined = '\0%s\0' % joined
-    positions = []
-    for target in targets:
-        if '\0' in target:
-            # It would match across two names; no name can equal it.
-            continue
-        needle = '\0%s\0' % target
-        index = last = 0
-        start = joined.find(needle)
-        # Ends: each search starts past the previous match.
-        while start != -1:
-            index += joined.count('\0', last, start)
-            last = start
-            positions.append(index)
-            start = joined.find(needle, start + 1)
-    positions.sort()
-    return positions
-
-
-class DatastoreSchema(object):
+class DatastoreSchema:
     """A named database of some datastore, with its Trove payload form.
 
     Subclasses implement :meth:`_validate_name` with their datastore's
-    rules.
+    rules, and :meth:`is_ignored` with the names its server keeps for
+    itself.
     """
-
-    _PAYLOAD_KEYS = ('_name', '_character_set', '_collate')
 
     def __init__(self, name, character_set=None, collate=None):
         self._validate_name(name)
@@ -97,19 +46,21 @@ class DatastoreSchema(object):
         self._character_set = character_set
         self._collate = collate
 
+    @staticmethod
+    def _payload(name, character_set=None, collate=None):
+        return {'_name': name, '_character_set': character_set,
+                '_collate': collate}
+
     @classmethod
     def serialize_server_names(cls, names):
         """The payloads of the databases the server lists, names as they are.
 
         The server is the authority on what exists: a database made outside
         Trove, with a name these rules refuse, is still listed, and does not
-        break the listing. A page may hold every database on the server;
-        building a schema object, or even calling a method, per name only to
-        serialize it was the largest part of what the plugin adds to the
-        server's listing.
+        break the listing. A page may hold every database on the server, so
+        no schema object is built per name only to serialize it.
         """
-        return [{'_name': name, '_character_set': None, '_collate': None}
-                for name in names]
+        return list(map(cls._payload, names))
 
     @property
     def name(self):
@@ -133,11 +84,33 @@ class DatastoreSchema(object):
                                '%(type)s.') % {'what': what,
                                                'type': type(value).__name__})
 
+    def is_ignored(self):
+        """Whether this is one of the server's own databases."""
+        raise NotImplementedError()
+
+    def check_create(self):
+        """Refuse a database the tenant may not create.
+
+        :raises ValueError: naming the database and why.
+        """
+        self._check_not_ignored(_('Cannot create database %r'))
+
+    def check_delete(self):
+        """Refuse a database the tenant may not delete.
+
+        :raises ValueError: naming the database and why.
+        """
+        self._check_not_ignored(_('Cannot delete database %r'))
+
+    def _check_not_ignored(self, refusal):
+        if self.is_ignored():
+            raise ValueError(_('%s: it is reserved for the server '
+                               '([mongodb] ignore_dbs).')
+                             % (refusal % self._name))
+
     def serialize(self):
         """Return the payload Trove sends for this database."""
-        return {'_name': self._name,
-                '_character_set': self._character_set,
-                '_collate': self._collate}
+        return self._payload(self._name, self._character_set, self._collate)
 
     @classmethod
     def deserialize_schema(cls, payload):
@@ -154,8 +127,9 @@ class DatastoreSchema(object):
                                '{"_name": "sales"}, not %s.')
                              % type(payload).__name__)
         if '_name' not in payload:
-            raise ValueError(_('The database payload %s has no "_name" '
-                               'key.') % _describe_keys(payload))
+            keys = sorted(repr(key) for key in payload)[:5]
+            raise ValueError(_('The database payload {%s} has no "_name" '
+                               'key.') % ', '.join(keys))
         return cls(payload['_name'],
                    character_set=payload.get('_character_set'),
                    collate=payload.get('_collate'))
@@ -171,22 +145,6 @@ class DatastoreSchema(object):
         return '%s(%r)' % (type(self).__name__, self._name)
 
 
-def payload_name(payload):
-    """The database name of a payload, for a log line; never raises."""
-    return payload.get('_name') if isinstance(payload, dict) else payload
-
-
-def payload_names(payloads):
-    """The database names of a batch, for a log line; never raises."""
-    if not isinstance(payloads, (list, tuple)):
-        payloads = [payloads]
-    return [payload_name(payload) for payload in payloads]
-
-
-def _describe_keys(payload):
-    return '{%s}' % ', '.join(sorted(repr(key) for key in payload)[:5])
-
-
 class MongoDBSchema(DatastoreSchema):
     """A MongoDB database name, valid by mongod's rules on Linux.
 
@@ -194,10 +152,39 @@ class MongoDBSchema(DatastoreSchema):
     names with any of ``/ \\ . " $``, a space or NUL. This model also
     refuses other control characters: mongod would take them, but they
     make names that no operator can read back in ``database-list``.
+
+    The server's own databases are those of ``[mongodb] ignore_dbs``, in
+    any case: mongod compares names for case (it refuses a database whose
+    name differs only in case from an existing one), so ``ADMIN`` is
+    refused as ``admin`` is.
     """
 
     MAX_NAME_BYTES = 63
     FORBIDDEN_CHARACTERS = frozenset('/\\. "$\x00')
+    _ASCII_UPPER_TO_LOWER = str.maketrans('ABCDEFGHIJKLMNOPQRSTUVWXYZ',
+                                          'abcdefghijklmnopqrstuvwxyz')
+
+    @classmethod
+    def fold_case(cls, name):
+        """``name`` as mongod compares database names for case.
+
+        mongod folds ASCII letters only, so this does too rather than
+        ``str.casefold``; for ASCII text that is ``str.lower``, which is
+        several times faster than a translation, and a listing folds every
+        name on the server.
+        """
+        if name.isascii():
+            return name.lower()
+        return name.translate(cls._ASCII_UPPER_TO_LOWER)
+
+    @classmethod
+    def ignored_names(cls):
+        """The folded names of the server's own databases, as configured."""
+        return frozenset(cls.fold_case(name)
+                         for name in CONF.mongodb.ignore_dbs)
+
+    def is_ignored(self):
+        return self.fold_case(self._name) in self.ignored_names()
 
     def _validate_name(self, name):
         if not isinstance(name, str):

@@ -1,3 +1,15 @@
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
 """The floor: what a careful operator would send by hand, in raw pymongo.
 
 :class:`RawAdmin` is written from MongoDB's own documentation, not from
@@ -27,14 +39,15 @@ import functools
 import pymongo
 
 from trove.guestagent.datastore.experimental.mongodb import service
+from trove.tests import helpers
 
-SERVER_DATABASES = frozenset(['admin', 'local', 'config'])
+_SERVER_DATABASES = frozenset(helpers.SERVER_DATABASES)
 # Written out here rather than taken from the plugin: the floor must not
 # follow the plugin if that changes.
 JOURNALED = {'w': 1, 'j': True}
 
 
-class RawAdmin(object):
+class RawAdmin:
     """Create, list and delete with one pooled ``MongoClient``."""
 
     def __init__(self, client):
@@ -66,14 +79,14 @@ class RawAdmin(object):
     def list_page(self, limit=None, marker=None):
         """One sorted page of the tenant's names and the next marker."""
         names = sorted(name for name in self.client.list_database_names()
-                       if name not in SERVER_DATABASES)
+                       if name not in _SERVER_DATABASES)
         start = 0 if marker is None else bisect.bisect_right(names, marker)
         end = len(names) if limit is None else start + limit
         page = names[start:end]
         return page, (page[-1] if page and end < len(names) else None)
 
 
-class FreshClientAdmin(object):
+class FreshClientAdmin:
     """The naive agent: a new authenticated client for every operation.
 
     :param connect: returns a new ``MongoClient``.

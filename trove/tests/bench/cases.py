@@ -1,3 +1,15 @@
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
 """The measured scenarios: each returns rows of plugin against baseline.
 
 Every case runs the plugin's ``Manager`` (as the guest agent's RPC
@@ -19,10 +31,10 @@ from trove.common import cfg
 from trove.guestagent.datastore.experimental.mongodb import credentials
 from trove.guestagent.datastore.experimental.mongodb import manager
 from trove.guestagent.datastore.experimental.mongodb import service
-from trove.guestagent.db import models
 from trove.tests.bench import baseline
 from trove.tests.bench import recording
 from trove.tests.bench import timing
+from trove.tests import helpers
 
 CONF = cfg.CONF
 
@@ -48,12 +60,11 @@ CHECK_AND_DROP = 'durable floor without usersInfo'
 CHECKPOINT = 'checkpoint_after_ddl'
 
 
-def payload(name):
-    """What Trove sends for a database (built by Trove's API, not timed)."""
-    return models.MongoDBSchema(name).serialize()
+# What Trove sends for a database (built by Trove's API, not timed).
+payload = helpers.payload
 
 
-class Bench(object):
+class Bench:
     """The plugin, its baselines and the server they all work on.
 
     The plugin's ``Manager`` uses the process's configuration (``[mongodb]``
@@ -98,13 +109,12 @@ class Bench(object):
             self.root.drop_database(name)
 
     def tenant_count(self):
-        return sum(1 for name in self.root.list_database_names()
-                   if name not in baseline.SERVER_DATABASES)
+        return len(helpers.tenant_names(self.root.list_database_names()))
 
     def populate(self, total):
         """Make the server hold at least ``total`` tenant databases."""
         existing = set(self.root.list_database_names())
-        tenants = len(existing - baseline.SERVER_DATABASES)
+        tenants = len(helpers.tenant_names(existing))
         names = ('%s%05d' % (TENANT_PREFIX, index)
                  for index in itertools.count())
         new = []
@@ -193,7 +203,7 @@ def delete_one(bench, repeat, warmup=2, without_users_info=True):
                     for seconds in times[2:]])
 
 
-class CheckpointAfterDDL(object):
+class CheckpointAfterDDL:
     """``[mongodb] checkpoint_after_ddl`` on, within the block."""
 
     def __enter__(self):
@@ -457,20 +467,14 @@ def noise_floor(bench, databases, repeat, warmup=2):
 
 
 def walk(list_page_after, expected):
-    """Every page, by marker, as Trove's API pages; returns the names.
+    """Every page, by marker, as Trove's API pages; returns the items.
 
     :param list_page_after: ``f(marker)`` returns ``(page, next_marker)``.
+    :param expected: how many items there are; the walk may take one page
+        more than they fill.
     """
-    seen = []
-    marker = None
-    # Bounded: one page more than the names can fill.
-    for _ in range(expected // PAGE + 2):
-        page, marker = list_page_after(marker)
-        seen.extend(page)
-        if marker is None:
-            return seen
-    raise RuntimeError('the walk did not end after %d pages'
-                       % (expected // PAGE + 2))
+    return helpers.walked_items(helpers.walk(list_page_after,
+                                             expected // PAGE + 2))
 
 
 def full_walk(bench, databases, repeat, warmup=1):

@@ -1,3 +1,15 @@
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
 """The agent's peak memory while it lists every database on the server.
 
 The agent is a process of its own (``python -m trove.tests.bench.memory``),
@@ -16,6 +28,7 @@ import subprocess
 import sys
 
 from trove.common import cfg
+from trove.tests import helpers
 
 CONF = cfg.CONF
 TARGET_MIB = 50
@@ -63,14 +76,9 @@ def run_agent(host, port, credentials_file, page):
     idle = _status_kib('VmRSS')
     reset = _reset_peak()
 
-    first, marker = agent.list_databases(None, limit=page)
-    listed = len(first)
-    # Bounded walk: the marker must advance, or this stops.
-    for _ in range(1000000 // page):
-        if marker is None:
-            break
-        more, marker = agent.list_databases(None, limit=page, marker=marker)
-        listed += len(more)
+    pages = helpers.walk(lambda marker: agent.list_databases(
+        None, limit=page, marker=marker), 1000000 // page)
+    listed = len(helpers.walked_items(pages))
     everything, _marker = agent.list_databases(None)
     return {'databases': len(everything), 'idle_kib': idle,
             'peak_kib': _status_kib('VmHWM'), 'listed': listed,

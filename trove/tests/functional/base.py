@@ -1,3 +1,15 @@
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
 """Functional tests: the plugin against a real MongoDB-protocol server."""
 
 import atexit
@@ -10,6 +22,7 @@ from trove.guestagent.datastore.experimental.mongodb import connection
 from trove.guestagent.datastore.experimental.mongodb import manager
 from trove.guestagent.datastore.experimental.mongodb import service
 from trove.tests import base
+from trove.tests import helpers
 from trove.tests import secantus
 
 # The os_admin roles of each test variant; None runs the server without
@@ -24,20 +37,24 @@ _shared_servers = {}
 
 
 def _discard(server):
-    if not server.external:
-        server.kill()
-        shutil.rmtree(server.workdir, ignore_errors=True)
+    server.discard()
+    shutil.rmtree(server.workdir, ignore_errors=True)
 
 
 def new_server(mode, **options):
     """A started server for ``mode``, or the external mongod when set.
 
+    On an external mongod with authentication, the mode without it runs
+    with the spec's roles.
+
     :param options: for :class:`~trove.tests.secantus.SecantusServer`.
     """
     url = secantus.external_url()
     if url:
-        return secantus.ExternalServer(url)
-    server = secantus.SecantusServer(roles=MODES[mode], **options)
+        server = secantus.ExternalServer(
+            url, roles=MODES[mode] or secantus.SPEC_ROLES)
+    else:
+        server = secantus.SecantusServer(roles=MODES[mode], **options)
     server.start()
     return server
 
@@ -55,7 +72,7 @@ class PointAgentAt(fixtures.Fixture):
     """Point the plugin at ``server`` and empty it of tenant data."""
 
     def __init__(self, test, server):
-        super(PointAgentAt, self).__init__()
+        super().__init__()
         self.test = test
         self.server = server
 
@@ -73,7 +90,7 @@ class PointAgentAt(fixtures.Fixture):
         client = self.server.root_client()
         try:
             for name in client.list_database_names():
-                if name not in ('admin', 'local', 'config'):
+                if name not in helpers.SERVER_DATABASES:
                     client.drop_database(name)
         finally:
             client.close()
@@ -83,7 +100,7 @@ class AgentCommandListener(fixtures.Fixture):
     """Adds a pymongo command listener to the clients the agent creates."""
 
     def __init__(self, listener):
-        super(AgentCommandListener, self).__init__()
+        super().__init__()
         self.listener = listener
 
     def _setUp(self):
@@ -123,7 +140,7 @@ class FunctionalTestCase(base.TestCase):
     MODE = 'spec'
 
     def setUp(self):
-        super(FunctionalTestCase, self).setUp()
+        super().setUp()
         self.use_server(shared_server(self.MODE))
 
     def use_server(self, server):
@@ -149,3 +166,7 @@ class FunctionalTestCase(base.TestCase):
     def server_names(self):
         """Database names as the server itself lists them."""
         return set(self.root.list_database_names())
+
+    def tenant_names(self):
+        """The tenant's database names, as the server itself lists them."""
+        return helpers.tenant_names(self.root.list_database_names())

@@ -1,3 +1,15 @@
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
 """The benchmark's own check: it runs, and it compares like with like.
 
 No assertion here is about time: the machine running the tests may be
@@ -24,7 +36,6 @@ from trove.guestagent.datastore.experimental.mongodb import connection
 from trove.guestagent.datastore.experimental.mongodb import service
 from trove.tests import agent as agent_process
 from trove.tests import base as unit_base
-from trove.tests.bench import baseline
 from trove.tests.bench import cases
 from trove.tests.bench import memory
 from trove.tests.bench import report
@@ -32,7 +43,7 @@ from trove.tests.bench import rpc
 from trove.tests.bench import tenant
 from trove.tests.bench import timing
 from trove.tests.functional import base
-from trove.tests import secantus
+from trove.tests import helpers
 
 TOOLS_BENCH = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.dirname(os.path.abspath(__file__))))), 'tools', 'bench.py')
@@ -59,6 +70,18 @@ class InterleavingTest(unit_base.TestCase):
                         (first, second), 0) + 1
             self.assertEqual(1, len(set(follows.values())), follows)
 
+    def test_a_row_is_graded_at_the_precision_the_table_shows(self):
+        def row(plugin, baseline, target):
+            return timing.Row('case', timing.Summary.of([plugin]),
+                              timing.Summary.of([baseline]), target, 'raw')
+        # 1.104 reads 1.10 in the table, 1.106 reads 1.11.
+        self.assertIs(True, row(1.104, 1.0, 1.10).met)
+        self.assertIs(False, row(1.106, 1.0, 1.10).met)
+        self.assertIs(True, row(0.5, 1.0, 0.50).met)
+        self.assertIs(False, row(0.6, 1.0, 0.50).met)
+        self.assertIsNone(row(9.0, 1.0, None).met)
+        self.assertEqual('1.10', report.row_cells(row(1.104, 1.0, 1.1))[5])
+
     def test_warmup_is_run_but_not_counted(self):
         calls = []
         times = timing.interleaved(
@@ -81,14 +104,10 @@ class BenchSmokeTest(base.FunctionalTestCase):
     TENANTS = 5
 
     def setUp(self):
-        super(BenchSmokeTest, self).setUp()
+        super().setUp()
         self.bench = cases.Bench(self.server)
         self.addCleanup(self.bench.close)
         self.bench.populate(self.TENANTS)
-
-    def tenant_databases(self):
-        return {name for name in self.server_names()
-                if name not in baseline.SERVER_DATABASES}
 
     def collections(self, name):
         return sorted(self.root[name].list_collection_names())
@@ -111,7 +130,7 @@ class BenchSmokeTest(base.FunctionalTestCase):
                               for command in commands
                               if command == 'fsync'])
         # Nothing of the check stays on the server.
-        self.assertEqual(self.TENANTS, len(self.tenant_databases()))
+        self.assertEqual(self.TENANTS, len(self.tenant_names()))
 
     def test_plugin_and_baseline_leave_the_server_alike(self):
         plugin_name, raw_name = self.bench.new_names(2)
@@ -140,10 +159,10 @@ class BenchSmokeTest(base.FunctionalTestCase):
         self.assertTrue(self.bench.raw.delete(raw_name))
         self.assertFalse(self.bench.raw.delete(raw_name))
         self.assertEqual(set(), {plugin_name, raw_name}
-                         & self.tenant_databases())
+                         & self.tenant_names())
 
     def test_every_case_measures_and_cleans_up(self):
-        before = self.tenant_databases()
+        before = self.tenant_names()
         rows = (cases.create_one(self.bench, 2, warmup=1)
                 + cases.create_batch(self.bench, 1, warmup=0, size=3)
                 + cases.delete_one(self.bench, 2, warmup=1)
@@ -154,7 +173,7 @@ class BenchSmokeTest(base.FunctionalTestCase):
                 + cases.noise_floor(self.bench, self.TENANTS, 1, warmup=0)
                 + cases.full_walk(self.bench, self.TENANTS, 1, warmup=0))
         # Whatever the plugin and the baselines created, they removed.
-        self.assertEqual(before, self.tenant_databases())
+        self.assertEqual(before, self.tenant_names())
         self.assertEqual(logging.NOTSET, logging.getLogger('trove').level)
         self.assertFalse(cfg.CONF.mongodb.checkpoint_after_ddl)
         self.assertEqual(
@@ -224,9 +243,11 @@ class BenchSmokeTest(base.FunctionalTestCase):
         self.assertEqual(self.TENANTS, result.databases)
         self.assertEqual(self.TENANTS, result.listed)
         self.assertGreater(result.idle_kib, 0)
-        self.assertGreaterEqual(result.peak_kib, 0)
+        # The high-water mark, taken after the idle figure, covers it.
+        self.assertGreaterEqual(result.peak_kib, result.idle_kib)
         lines = report.memory_lines(result, memory.TARGET_MIB)
-        self.assertIn('peak - idle', lines[1])
+        self.assertIn('peak - idle %.1f MiB' % (
+            (result.peak_kib - result.idle_kib) / 1024.0), lines[1])
 
 
 class BenchRpcSmokeTest(base.FunctionalTestCase):
@@ -237,7 +258,7 @@ class BenchRpcSmokeTest(base.FunctionalTestCase):
     TENANTS = cases.PAGE + 5
 
     def setUp(self):
-        super(BenchRpcSmokeTest, self).setUp()
+        super().setUp()
         self.url = agent_process.transport_url()
         agent_process.require_broker(self.url)
         self.bench = cases.Bench(self.server)
@@ -268,7 +289,7 @@ class BenchRpcSmokeTest(base.FunctionalTestCase):
         rpc_list = self.count_calls(self.agent.api, 'list_databases')
         ping = self.count_calls(self.agent.api, 'rpc_ping')
         direct_list = self.count_calls(self.bench.manager, 'list_databases')
-        before = self.tenant_databases()
+        before = self.tenant_names()
 
         rows = cases.rpc_rows(self.bench, self.agent, self.TENANTS, 2,
                               walk_repeat=1, warmup=1)
@@ -286,7 +307,15 @@ class BenchRpcSmokeTest(base.FunctionalTestCase):
         for row in rows:
             self.assertGreater(row.plugin.median, 0)
             self.assertGreater(row.baseline.median, 0)
-            self.assertIn(row.met, (True, False, None))
+        # Rows with a target say whether the ratio of the medians, at the
+        # table's two decimals, is within it; the others are not graded.
+        for row in rows:
+            if row.target is None:
+                self.assertIsNone(row.met, row.case)
+            else:
+                ratio = row.plugin.median / row.baseline.median
+                self.assertIs(round(ratio, 2) <= row.target, row.met,
+                              row.case)
         # Page: a check, then warm-up and timed repetitions, each side
         # once. Walk: a check, then warm-up and timed walks of two pages,
         # a ping per page on the floor's side.
@@ -296,7 +325,7 @@ class BenchRpcSmokeTest(base.FunctionalTestCase):
         rpc_list.assert_any_call(limit=cases.PAGE)
         rpc_list.assert_any_call(limit=cases.PAGE, marker='tenant00099')
         # Nothing but the list went over the bus: no change on the server.
-        self.assertEqual(before, self.tenant_databases())
+        self.assertEqual(before, self.tenant_names())
         table = report.timing_table(rows).splitlines()
         self.assertEqual(len(rows) + 4, len(table))
         self.assertIn('over RPC', table[3])
@@ -310,15 +339,11 @@ class BenchRpcSmokeTest(base.FunctionalTestCase):
                       self.agent.reply_queue):
             self.assertFalse(self.queue_exists(queue), queue)
 
-    def tenant_databases(self):
-        return {name for name in self.server_names()
-                if name not in baseline.SERVER_DATABASES}
-
 
 class BenchRpcUnavailableTest(unit_base.TestCase):
 
     def test_an_unreachable_broker_is_named(self):
-        port = secantus.free_port()
+        port = helpers.free_port()
         self.assertEqual(
             'RabbitMQ unreachable at rabbit://127.0.0.1:%d/' % port,
             rpc.unavailable('rabbit://guest:secret@127.0.0.1:%d/' % port))
@@ -356,7 +381,7 @@ class BenchCommandTest(unit_base.TestCase):
         self.assertNotIn('RPC: not measured', out)
 
     def test_without_a_broker_the_rpc_figure_says_not_measured(self):
-        port = secantus.free_port()
+        port = helpers.free_port()
         out = self.bench(**{agent_process.TRANSPORT_URL_VARIABLE:
                             'rabbit://guest:guest@127.0.0.1:%d/' % port})
         self.assertIn('RPC: not measured (RabbitMQ unreachable at '

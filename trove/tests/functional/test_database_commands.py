@@ -1,9 +1,22 @@
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
 """database-create, database-list and database-delete on a real server.
 
 Every test runs three times: with os_admin holding exactly the roles of the
 MongoDB users spec, with readWriteAnyDatabase added, and without auth.
 """
 
+import json
 import logging
 import os
 import time
@@ -12,20 +25,15 @@ from pymongo import errors as pymongo_errors
 
 from trove.common import exception
 from trove.guestagent.datastore.experimental.mongodb import service
-from trove.guestagent.db import models
 from trove.tests.functional import base
+from trove.tests import helpers
 from trove.tests import secantus
 
-
-def payload(name):
-    return models.MongoDBSchema(name).serialize()
-
-
-def payloads(*names):
-    return [payload(name) for name in names]
+payload = helpers.payload
+payloads = helpers.payloads
 
 
-class DatabaseCommandsMixin(object):
+class DatabaseCommandsMixin:
 
     # database-create
 
@@ -115,7 +123,7 @@ class DatabaseCommandsMixin(object):
     def test_reserved_names_are_refused_in_any_case(self):
         for name in ('admin', 'LOCAL', 'Config'):
             self._assert_batch_refused(payloads('good1', name),
-                                       '%r is reserved' % name)
+                                       'item 1', repr(name), 'reserved')
 
     def test_duplicates_and_case_twins_in_a_batch_are_refused(self):
         self._assert_batch_refused(payloads('sales', 'sales'),
@@ -143,17 +151,13 @@ class DatabaseCommandsMixin(object):
         names = ['db%02d' % index for index in range(23)]
         self.admin.create_database(payloads(*reversed(names)))
 
-        seen, marker, pages = [], None, 0
-        while True:
-            page, marker = self.manager.list_databases(None, limit=5,
-                                                       marker=marker)
-            seen.extend(schema['_name'] for schema in page)
-            pages += 1
-            if marker is None:
-                break
-            self.assertEqual(page[-1]['_name'], marker)
-        self.assertEqual(names, seen)
-        self.assertEqual(5, pages)
+        pages = helpers.walk(
+            lambda marker: self.manager.list_databases(None, limit=5,
+                                                       marker=marker),
+            max_pages=10)
+        self.assertEqual(payloads(*names), helpers.walked_items(pages))
+        self.assertEqual(['db04', 'db09', 'db14', 'db19', None],
+                         [marker for _page, marker in pages])
 
     def test_include_marker_starts_the_page_at_the_marker(self):
         self.admin.create_database(payloads('a1', 'b2', 'c3'))
@@ -199,6 +203,7 @@ class DatabaseCommandsMixin(object):
             error = self.assertRaises(exception.InvalidDatabaseRequest,
                                       self.admin.delete_database,
                                       payload(name))
+            self.assertIn(repr(name), str(error))
             self.assertIn('reserved', str(error))
             self.assertEqual(before, self.server_names())
 
@@ -210,7 +215,7 @@ class DatabaseCommandsMixin(object):
     # Connection
 
     def test_unreachable_server_fails_fast_with_a_clear_error(self):
-        port = secantus.free_port()
+        port = helpers.free_port()
         self.conf.config(group='mongodb', mongodb_port=port,
                          server_selection_timeout=1.0)
         started = time.monotonic()
@@ -222,7 +227,7 @@ class DatabaseCommandsMixin(object):
 
     def test_a_reconfigured_server_is_used_at_once(self):
         self.admin.create_database(payloads('sales'))
-        self.conf.config(group='mongodb', mongodb_port=secantus.free_port(),
+        self.conf.config(group='mongodb', mongodb_port=helpers.free_port(),
                          server_selection_timeout=0.5)
         self.assertRaises(exception.MongoDBConnectionError,
                           self.admin.list_database_names)
@@ -230,13 +235,29 @@ class DatabaseCommandsMixin(object):
         self.assertIn('sales', self.admin.list_database_names())
 
     def test_admin_password_never_reaches_debug_logs(self):
-        logging.getLogger('pymongo').setLevel(logging.DEBUG)
-        self.addCleanup(logging.getLogger('pymongo').setLevel,
-                        logging.NOTSET)
+        pymongo_logger = logging.getLogger('pymongo')
+        self.addCleanup(pymongo_logger.setLevel, pymongo_logger.level)
+        pymongo_logger.setLevel(logging.DEBUG)
         self.admin.create_database(payloads('sales'))
         self.admin.list_databases()
         self.admin.delete_database(payload('sales'))
-        # The check itself runs for every test: see base.TestCase.
+        # The check below is worth something only if pymongo logged, at
+        # DEBUG and in this test, the connection it opened (authenticated,
+        # where the server has auth) and every command the agent sent.
+        self.assert_logged('DEBUG', 'pymongo.connection', 'Connection ready')
+        self.assertEqual(
+            {'listDatabases', 'create', 'fsync', 'listCollections',
+             'usersInfo', 'dropDatabase'}, self.pymongo_commands_logged())
+        # base.TestCase then looks for each password in every line logged.
+
+    def pymongo_commands_logged(self):
+        """The commands pymongo's DEBUG log says were started."""
+        prefix = 'DEBUG pymongo.command '
+        events = [json.loads(line[len(prefix):])
+                  for line in self.logs.output.splitlines()
+                  if line.startswith(prefix)]
+        return {event['commandName'] for event in events
+                if event['message'] == 'Command started'}
 
 
 class SpecRolesTest(DatabaseCommandsMixin, base.FunctionalTestCase):
@@ -246,11 +267,7 @@ class SpecRolesTest(DatabaseCommandsMixin, base.FunctionalTestCase):
 
     def test_os_admin_may_not_insert_documents(self):
         # The reason create uses an empty collection, not a document.
-        if self.server.external:
-            self.skipTest('the external server is reached as root')
-        client = self.server._client(
-            username=secantus.OS_ADMIN, password=self.server.admin_password,
-            authSource='admin')
+        client = self.server.admin_client()
         self.addCleanup(client.close)
         error = self.assertRaises(pymongo_errors.OperationFailure,
                                   client.sales.docs.insert_one, {'n': 1})
@@ -258,18 +275,17 @@ class SpecRolesTest(DatabaseCommandsMixin, base.FunctionalTestCase):
 
     def test_wrong_password_is_refused_with_a_clear_error(self):
         path = self.server.credentials_file + '.wrong'
-        secantus.write_credentials(path, secantus.OS_ADMIN, 'not-the-pw-1')
+        secantus.write_credentials(path, self.server.admin_user,
+                                   'not-the-pw-1')
         self.add_secret('not-the-pw-1')
         self.conf.config(group='mongodb', admin_credentials_file=path)
         error = self.assertRaises(exception.MongoDBAuthenticationError,
                                   self.admin.list_database_names)
-        self.assertIn(secantus.OS_ADMIN, str(error))
+        self.assertIn(self.server.admin_user, str(error))
         self.assertIn(path, str(error))
         self.assertNotIn('not-the-pw-1', str(error))
 
     def test_missing_privilege_names_the_action_and_database(self):
-        if self.server.external:
-            self.skipTest('needs a user of its own on the test server')
         self.root.admin.command('createUser', 'reader', pwd='reader-pw-1',
                                 roles=[{'role': 'clusterMonitor',
                                         'db': 'admin'}])

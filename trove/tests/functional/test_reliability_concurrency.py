@@ -1,3 +1,15 @@
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
 """Concurrency: eight threads creating and deleting through one Manager.
 
 oslo.messaging hands requests to a pool of threads, so one Manager and its
@@ -15,6 +27,7 @@ from trove.common import exception
 from trove.guestagent.datastore.experimental.mongodb import service
 from trove.tests.functional import base
 from trove.tests.functional import reliability
+from trove.tests import helpers
 
 THREADS = 8
 NAMES = ['conc%03d' % index for index in range(240)]
@@ -26,10 +39,6 @@ ROUNDS = 3
 JOIN_TIMEOUT = 300
 
 DELETED, CREATED, CONTESTED = range(3)
-
-
-def payloads(names):
-    return [{'_name': name} for name in names]
 
 
 def window(thread):
@@ -48,7 +57,7 @@ def chunks(items, size):
 class ConcurrencyTest(base.FunctionalTestCase):
 
     def setUp(self):
-        super(ConcurrencyTest, self).setUp()
+        super().setUp()
         self.root.tenant_keep.rows.insert_many(
             [{'_id': index} for index in range(20)])
         self.operations = 0
@@ -76,11 +85,11 @@ class ConcurrencyTest(base.FunctionalTestCase):
         return errors
 
     def create(self, names):
-        self.manager.create_database(None, payloads(names))
+        self.manager.create_database(None, helpers.payloads(*names))
         self.counted()
 
     def delete(self, name):
-        self.manager.delete_database(None, payloads([name])[0])
+        self.manager.delete_database(None, helpers.payload(name))
         self.counted()
 
     def counted(self):

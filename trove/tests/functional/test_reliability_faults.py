@@ -1,3 +1,15 @@
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
 """Faults of the real server process: down, killed mid-batch, restarted.
 
 create and delete arrive as casts, so nobody sees their outcome but the
@@ -21,6 +33,7 @@ from trove.guestagent.datastore.experimental.mongodb import manager
 from trove.guestagent.datastore.experimental.mongodb import service
 from trove.tests.functional import base
 from trove.tests.functional import reliability
+from trove.tests import helpers
 from trove.tests import secantus
 
 # How much longer than server_selection_timeout an operation may take to
@@ -43,11 +56,6 @@ def timed(call, *args):
         return call(*args), None, time.monotonic() - started
     except Exception as exc:
         return None, exc, time.monotonic() - started
-
-
-def payloads(*names):
-    return [{'_name': name, '_character_set': None, '_collate': None}
-            for name in names]
 
 
 class AtCommand(monitoring.CommandListener):
@@ -83,7 +91,7 @@ class ServerFaultsTestCase(base.FunctionalTestCase):
     """Each test with a SecantusDB server of its own."""
 
     def setUp(self):
-        super(ServerFaultsTestCase, self).setUp()
+        super().setUp()
         self.use_private_server(test_commands=True)
         self.timeout = self.conf.conf.mongodb.server_selection_timeout
 
@@ -115,7 +123,7 @@ class ServerFaultsTest(ServerFaultsTestCase):
     """SIGKILL after success, with the checkpoint SecantusDB needs."""
 
     def setUp(self):
-        super(ServerFaultsTest, self).setUp()
+        super().setUp()
         # SecantusDB does not journal DDL: only a checkpoint makes what the
         # agent reported done survive a SIGKILL there (see
         # JournalDurabilityTest).
@@ -124,9 +132,9 @@ class ServerFaultsTest(ServerFaultsTestCase):
     def test_server_down_at_start_fails_fast_then_recovers(self):
         self.server.stop()
         agent = manager.Manager()
-        calls = (('create', agent.create_database, payloads('sales')),
+        calls = (('create', agent.create_database, helpers.payloads('sales')),
                  ('list', agent.list_databases),
-                 ('delete', agent.delete_database, payloads('sales')[0]))
+                 ('delete', agent.delete_database, helpers.payload('sales')))
         for label, call, *args in calls:
             _result, error, elapsed = timed(call, None, *args)
             self.assertIsInstance(error, exception.MongoDBConnectionError,
@@ -136,8 +144,8 @@ class ServerFaultsTest(ServerFaultsTestCase):
             self.assertLess(elapsed, self.timeout + MARGIN, label)
 
         self.server.start()
-        agent.create_database(None, payloads('sales'))
-        self.assertEqual((payloads('sales'), None),
+        agent.create_database(None, helpers.payloads('sales'))
+        self.assertEqual((helpers.payloads('sales'), None),
                          agent.list_databases(None))
         reliability.report(
             self, 'Faults',
@@ -156,7 +164,7 @@ class ServerFaultsTest(ServerFaultsTestCase):
 
         def create():
             outcome['result'] = timed(self.manager.create_database, None,
-                                      payloads(*names))
+                                      helpers.payloads(*names))
         thread = threading.Thread(target=create)
         thread.start()
         thread.join(self.timeout + MARGIN + 30)
@@ -185,7 +193,7 @@ class ServerFaultsTest(ServerFaultsTestCase):
             reported['not_created']), str(error))
         lost = set(reported['created']) - present
 
-        self.manager.create_database(None, payloads(*names))
+        self.manager.create_database(None, helpers.payloads(*names))
 
         listed = self.root.list_database_names()
         self.assertEqual(len(listed), len(set(listed)))
@@ -210,12 +218,12 @@ class ServerFaultsTest(ServerFaultsTestCase):
     def test_what_the_agent_reported_done_survives_a_crash(self):
         self.put_tenant_data()
         names = ['durable%03d' % index for index in range(100)]
-        self.manager.create_database(None, payloads(*names))
+        self.manager.create_database(None, helpers.payloads(*names))
         self.server.kill()
         self.server.start()
         self.assertEqual(names, sorted(self.batch_names('durable')))
 
-        for payload in payloads(*names[:50]):
+        for payload in helpers.payloads(*names[:50]):
             self.manager.delete_database(None, payload)
         self.server.kill()
         self.server.start()
@@ -231,11 +239,11 @@ class ServerFaultsTest(ServerFaultsTestCase):
     def test_restart_between_calls_needs_no_agent_restart(self):
         self.put_tenant_data()
         agent = self.manager
-        agent.create_database(None, payloads('kept'))
+        agent.create_database(None, helpers.payloads('kept'))
         first_calls = (
-            ('create', agent.create_database, payloads('made')),
+            ('create', agent.create_database, helpers.payloads('made')),
             ('list', agent.list_databases),
-            ('delete', agent.delete_database, payloads('made')[0]),
+            ('delete', agent.delete_database, helpers.payload('made')),
         )
         restarts = 0
         for end in (self.server.stop, self.server.kill):
@@ -256,7 +264,7 @@ class ServerFaultsTest(ServerFaultsTestCase):
             'restart needed')
 
     def test_hung_server_fails_a_list_within_the_selection_timeout(self):
-        self.admin.create_database(payloads('kept'))
+        self.admin.create_database(helpers.payloads('kept'))
         self.server.freeze()
         self.addCleanup(self.server.thaw)
 
@@ -273,7 +281,7 @@ class ServerFaultsTest(ServerFaultsTestCase):
         # server must not hold it for operation_timeout (30 s).
         self.assertLess(elapsed, self.timeout + MARGIN)
         self.server.thaw()
-        self.assertEqual((payloads('kept'), None),
+        self.assertEqual((helpers.payloads('kept'), None),
                          self.manager.list_databases(None))
         reliability.report(
             self, 'Faults',
@@ -305,7 +313,7 @@ class JournalDurabilityTest(ServerFaultsTestCase):
     def test_what_the_agent_reported_done_survives_a_crash(self):
         self.assertFalse(self.conf.conf.mongodb.checkpoint_after_ddl)
         names = ['journal%03d' % index for index in range(300)]
-        self.manager.create_database(None, payloads(*names))
+        self.manager.create_database(None, helpers.payloads(*names))
         self.server.kill()
         self.server.start()
         lost = set(names) - set(self.batch_names('journal'))
@@ -336,7 +344,7 @@ class InjectedFaultsTest(ServerFaultsTestCase):
                                  errorCode=10107)
         error = self.assertRaises(exception.DatabaseCreateError,
                                   self.manager.create_database, None,
-                                  payloads('np1', 'np2', 'np3'))
+                                  helpers.payloads('np1', 'np2', 'np3'))
         self.assertIsInstance(error.__cause__, exception.MongoDBNotPrimary)
         message = str(error)
         self.assertIn('MongoDB at %s:%d is not the primary of its replica '
@@ -354,7 +362,7 @@ class InjectedFaultsTest(ServerFaultsTestCase):
                                  errorCode=10107)
         error = self.assertRaises(exception.MongoDBNotPrimary,
                                   self.manager.delete_database, None,
-                                  payloads('np1')[0])
+                                  helpers.payload('np1'))
         self.assertIn('refused the dropDatabase command on database np1',
                       str(error))
         self.assertEqual(['np1'], self.batch_names('np'))
@@ -371,7 +379,7 @@ class InjectedFaultsTest(ServerFaultsTestCase):
         self.fail_agent_commands(['create'], {'times': 1},
                                  blockConnection=True, blockTimeMS=2500)
         _result, error, elapsed = timed(self.manager.create_database, None,
-                                        payloads('slow1', 'slow2'))
+                                        helpers.payloads('slow1', 'slow2'))
         self.assertIsInstance(error, exception.DatabaseCreateError)
         self.assertIsInstance(error.__cause__, exception.MongoDBTimeout)
         self.assertIn('did not answer the create command on database slow1 '
@@ -416,7 +424,7 @@ class InjectedFaultsTest(ServerFaultsTestCase):
                                  closeConnection=True)
         error = self.assertRaises(exception.DatabaseCreateError,
                                   self.manager.create_database, None,
-                                  payloads('cut1', 'cut2', 'cut3'))
+                                  helpers.payloads('cut1', 'cut2', 'cut3'))
         self.assertIsInstance(error.__cause__,
                               exception.MongoDBConnectionLost)
         self.assertIn('was lost after the create command on database cut2 '
@@ -427,7 +435,8 @@ class InjectedFaultsTest(ServerFaultsTestCase):
                           error.kwargs['not_created']))
         # The server closed it without creating cut2: perhaps, indeed.
         self.assertEqual(['cut1'], self.batch_names('cut'))
-        self.manager.create_database(None, payloads('cut1', 'cut2', 'cut3'))
+        self.manager.create_database(
+            None, helpers.payloads('cut1', 'cut2', 'cut3'))
         self.assertEqual(['cut1', 'cut2', 'cut3'],
                          sorted(self.batch_names('cut')))
         reliability.report(
@@ -466,7 +475,7 @@ class InjectedFaultsTest(ServerFaultsTestCase):
         replacer = AtCommand('create', 5, in_another_thread)
         self.useFixture(base.AgentCommandListener(replacer))
         names = ['mid%02d' % index for index in range(10)]
-        self.manager.create_database(None, payloads(*names))
+        self.manager.create_database(None, helpers.payloads(*names))
         self.assertTrue(replacer.done)
         self.assertEqual(1, len(others))
         self.assertEqual(names, sorted(self.batch_names('mid')))
@@ -493,11 +502,12 @@ class InjectedFaultsTest(ServerFaultsTestCase):
                 for round_ in range(5):
                     batch = ['thr%d_%d_%d' % (thread, round_, index)
                              for index in range(5)]
-                    self.manager.create_database(None, payloads(*batch))
+                    self.manager.create_database(None,
+                                                 helpers.payloads(*batch))
                     self.manager.list_databases(None)
                     for name in batch[:2]:
                         self.manager.delete_database(None,
-                                                     payloads(name)[0])
+                                                     helpers.payload(name))
             except Exception as exc:
                 errors.append(exc)
         flipper = threading.Thread(target=flip)
@@ -541,8 +551,8 @@ class CredentialFaultsTest(base.FunctionalTestCase):
         self.conf.config(group='mongodb', admin_credentials_file=path)
         timeout = self.conf.conf.mongodb.server_selection_timeout
         calls = [(self.manager.list_databases,),
-                 (self.manager.create_database, payloads('sales')),
-                 (self.manager.delete_database, payloads('sales')[0])]
+                 (self.manager.create_database, helpers.payloads('sales')),
+                 (self.manager.delete_database, helpers.payload('sales'))]
         slowest = 0.0
         for attempt in range(10):
             call, *args = calls[attempt % len(calls)]
@@ -573,7 +583,7 @@ class CredentialFaultsTest(base.FunctionalTestCase):
         self.conf.config(group='mongodb', admin_credentials_file=path)
         for call, *args in ((self.manager.list_databases,),
                             (self.manager.create_database,
-                             payloads('sales'))):
+                             helpers.payloads('sales'))):
             error = self.assertRaises(exception.MongoDBCredentialsMissing,
                                       call, None, *args)
             self.assertIn('the credentials file %s ([mongodb] '

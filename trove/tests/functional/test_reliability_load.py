@@ -1,3 +1,15 @@
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
 """Load: 10,000 databases created, listed page by page and deleted.
 
 The test reports how long each step took and the agent's peak memory; it
@@ -12,17 +24,14 @@ import tracemalloc
 
 from trove.tests.functional import base
 from trove.tests.functional import reliability
+from trove.tests import helpers
 
 DATABASES = 10000
 BATCH = 500
 PAGE = 100
 
 
-def payloads(names):
-    return [{'_name': name} for name in names]
-
-
-class ResidentMemory(object):
+class ResidentMemory:
     """Samples this process's resident memory while the load runs.
 
     The process-wide peak (``ru_maxrss``) would also count the tests that
@@ -55,7 +64,7 @@ class ResidentMemory(object):
 class LoadTest(base.FunctionalTestCase):
 
     def setUp(self):
-        super(LoadTest, self).setUp()
+        super().setUp()
         # A server of its own: the shared one must not be left holding ten
         # thousand databases if this test fails half way.
         self.use_private_server()
@@ -71,32 +80,32 @@ class LoadTest(base.FunctionalTestCase):
 
         started = time.monotonic()
         for start in range(0, DATABASES, BATCH):
-            agent.create_database(None, payloads(names[start:start + BATCH]))
+            agent.create_database(
+                None, helpers.payloads(*names[start:start + BATCH]))
         times['create'] = time.monotonic() - started
-        self.assertEqual(set(names), self.server_names() - {
-            'admin', 'local', 'config'})
+        self.assertEqual(set(names), self.tenant_names())
 
-        started = time.monotonic()
-        listed, marker, pages, slowest = [], None, 0, 0.0
-        while pages <= DATABASES // PAGE:
+        page_times = []
+
+        def list_page(marker):
             page_started = time.monotonic()
-            page, marker = agent.list_databases(None, limit=PAGE,
-                                                marker=marker)
-            slowest = max(slowest, time.monotonic() - page_started)
-            listed.extend(schema['_name'] for schema in page)
-            pages += 1
-            if marker is None:
-                break
+            try:
+                return agent.list_databases(None, limit=PAGE, marker=marker)
+            finally:
+                page_times.append(time.monotonic() - page_started)
+        started = time.monotonic()
+        walked = helpers.walk(list_page, max_pages=DATABASES // PAGE + 1)
         times['list'] = time.monotonic() - started
-        self.assertEqual(names, listed)
+        pages, slowest = len(walked), max(page_times)
+        self.assertEqual(names, [schema['_name'] for schema
+                                 in helpers.walked_items(walked)])
         self.assertEqual(DATABASES // PAGE, pages)
 
         started = time.monotonic()
         for name in names:
-            agent.delete_database(None, {'_name': name})
+            agent.delete_database(None, helpers.payload(name))
         times['delete'] = time.monotonic() - started
-        self.assertEqual(set(), self.server_names() - {
-            'admin', 'local', 'config'})
+        self.assertEqual(set(), self.tenant_names())
 
         _current, traced_peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()

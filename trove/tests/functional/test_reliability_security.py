@@ -1,3 +1,15 @@
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
 """Security: secrets stay out of logs, credentials stay private, no shell,
 and the server's own databases stay out of the tenant's reach."""
 
@@ -16,9 +28,10 @@ from oslo_context import context as oslo_context
 from trove.common import exception
 from trove.tests.functional import base
 from trove.tests.functional import reliability
+from trove.tests import helpers
 from trove.tests import secantus
 
-RESERVED = ('admin', 'local', 'config')
+RESERVED = helpers.SERVER_DATABASES
 TROVE_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__))))
 
@@ -29,7 +42,7 @@ PROCESS_EVENTS = frozenset(['subprocess.Popen', 'os.system', 'os.exec',
                             'os.forkpty', 'pty.spawn'])
 
 
-class _ProcessGuard(object):
+class _ProcessGuard:
     """Refuses, while armed, to let this process start another one.
 
     An audit hook sees every way Python starts a process, however the code
@@ -71,27 +84,22 @@ def spellings(word):
         *[(letter.lower(), letter.upper()) for letter in word])]
 
 
-def payloads(*names):
-    return [{'_name': name, '_character_set': None, '_collate': None}
-            for name in names]
-
-
 class SecurityTest(base.FunctionalTestCase):
 
     def all_operations(self, context):
         """Every operation, on its success and its refusal paths."""
         agent = self.manager
-        agent.create_database(context, payloads('sales', 'hr'))
-        agent.create_database(context, payloads('sales'))
+        agent.create_database(context, helpers.payloads('sales', 'hr'))
+        agent.create_database(context, helpers.payloads('sales'))
         agent.list_databases(context)
         agent.list_databases(context, limit=1, marker='hr')
-        agent.delete_database(context, payloads('hr')[0])
-        agent.delete_database(context, payloads('nosuch')[0])
+        agent.delete_database(context, helpers.payload('hr'))
+        agent.delete_database(context, helpers.payload('nosuch'))
         refusals = (
-            (agent.create_database, payloads('ok', 'bad.name')),
-            (agent.create_database, payloads('Sales')),
-            (agent.create_database, payloads('admin')),
-            (agent.delete_database, payloads('Admin')[0]),
+            (agent.create_database, helpers.payloads('ok', 'bad.name')),
+            (agent.create_database, helpers.payloads('Sales')),
+            (agent.create_database, helpers.payloads('admin')),
+            (agent.delete_database, helpers.payload('Admin')),
             (agent.list_databases, 0),
         )
         errors = []
@@ -116,22 +124,21 @@ class SecurityTest(base.FunctionalTestCase):
             errors.extend(self.all_operations(context))
         # The failure paths too: a server that is gone, and a wrong
         # password.
-        self.conf.config(group='mongodb', mongodb_port=secantus.free_port(),
+        self.conf.config(group='mongodb', mongodb_port=helpers.free_port(),
                          server_selection_timeout=0.5)
         errors.append(self.assertRaises(
             exception.MongoDBConnectionError, self.manager.list_databases,
             request))
         self.conf.config(group='mongodb', mongodb_port=self.server.port)
-        if not self.server.external:
-            path = self.server.credentials_file + '.wrong'
-            wrong = 'wrong-%s' % token[-8:]
-            secantus.write_credentials(path, secantus.OS_ADMIN, wrong)
-            secrets.append(wrong)
-            self.add_secret(wrong)
-            self.conf.config(group='mongodb', admin_credentials_file=path)
-            errors.append(self.assertRaises(
-                exception.MongoDBAuthenticationError,
-                self.manager.create_database, request, payloads('x')))
+        path = self.server.credentials_file + '.wrong'
+        wrong = 'wrong-%s' % token[-8:]
+        secantus.write_credentials(path, self.server.admin_user, wrong)
+        secrets.append(wrong)
+        self.add_secret(wrong)
+        self.conf.config(group='mongodb', admin_credentials_file=path)
+        errors.append(self.assertRaises(
+            exception.MongoDBAuthenticationError,
+            self.manager.create_database, request, helpers.payloads('x')))
         self.assertIn('DEBUG pymongo', self.logs.output)
         for error in errors:
             self.assertEqual([], [index for index, secret in
@@ -149,8 +156,6 @@ class SecurityTest(base.FunctionalTestCase):
             % len(errors))
 
     def test_credentials_file_readable_by_others_is_refused(self):
-        if self.server.external:
-            self.skipTest('needs the credentials file of the test server')
         workdir = self.useFixture(fixtures.TempDir()).path
         path = os.path.join(workdir, 'os_admin.json')
         shutil.copyfile(self.server.credentials_file, path)
@@ -161,9 +166,9 @@ class SecurityTest(base.FunctionalTestCase):
             mode = 0o600 | others
             os.chmod(path, mode)
             for call, argument in (
-                    (self.manager.create_database, payloads('sales')),
+                    (self.manager.create_database, helpers.payloads('sales')),
                     (self.manager.list_databases, None),
-                    (self.manager.delete_database, payloads('sales')[0])):
+                    (self.manager.delete_database, helpers.payload('sales'))):
                 error = self.assertRaises(exception.CredentialsFileError,
                                           call, None, argument)
                 self.assertIn(path, str(error))
@@ -179,7 +184,7 @@ class SecurityTest(base.FunctionalTestCase):
 
         for mode in (0o600, 0o400):
             os.chmod(path, mode)
-            self.manager.create_database(None, payloads('sales'))
+            self.manager.create_database(None, helpers.payloads('sales'))
         self.assertIn('sales', self.server_names())
         reliability.report(
             self, 'Security',
@@ -201,7 +206,7 @@ class SecurityTest(base.FunctionalTestCase):
             guard.attempts = []
             self.all_operations(None)
             self.conf.config(group='mongodb',
-                             mongodb_port=secantus.free_port(),
+                             mongodb_port=helpers.free_port(),
                              server_selection_timeout=0.5)
             self.assertRaises(exception.MongoDBConnectionError,
                               self.manager.list_databases, None)
@@ -235,15 +240,17 @@ class SecurityTest(base.FunctionalTestCase):
         for word in RESERVED:
             for spelling in spellings(word):
                 for call, argument in (
-                        (self.manager.create_database, payloads(spelling)),
                         (self.manager.create_database,
-                         payloads('good1', spelling, 'good2')),
+                         helpers.payloads(spelling)),
+                        (self.manager.create_database,
+                         helpers.payloads('good1', spelling, 'good2')),
                         (self.manager.delete_database,
-                         payloads(spelling)[0])):
+                         helpers.payload(spelling))):
                     error = self.assertRaises(
                         exception.InvalidDatabaseRequest, call, None,
                         argument)
-                    self.assertIn('%r is reserved' % spelling, str(error))
+                    self.assertIn(repr(spelling), str(error))
+                    self.assertIn('reserved', str(error))
                     attempts += 1
         self.assertEqual(before, self.server_names())
         self.assertEqual(contents, {
@@ -252,7 +259,7 @@ class SecurityTest(base.FunctionalTestCase):
         listed = [schema['_name']
                   for schema in self.manager.list_databases(None)[0]]
         self.assertEqual([], [name for name in listed
-                              if name.lower() in RESERVED])
+                              if helpers.is_server_database(name)])
         reliability.report(
             self, 'Security',
             'create (alone and inside a batch of good names) and delete of '

@@ -1,3 +1,15 @@
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
 """End to end: trove-guestagent as its own process, over the real RabbitMQ.
 
 Each test class starts a SecantusDB server with auth and Trove's os_admin,
@@ -9,7 +21,9 @@ Without a reachable broker these tests fail: they never skip.
 """
 
 import ast
+import errno
 import json
+import os
 import re
 import shutil
 import signal
@@ -23,9 +37,9 @@ from trove.common import cfg
 from trove.common import exception
 from trove.common import rpc
 from trove.guestagent import api
-from trove.guestagent.db import models
 from trove.tests import agent as agent_process
 from trove.tests import base
+from trove.tests import helpers
 from trove.tests import messaging as test_messaging
 from trove.tests import secantus
 
@@ -34,11 +48,6 @@ CONF = cfg.CONF
 AUTH_TOKEN = 'gAAAAABtrove-e2e-token-5f0c1d'
 ROOT_PASSWORD = 'prepare-root-password-9b2e'
 POLL_TIMEOUT = 30.0
-SERVER_DATABASES = ('admin', 'local', 'config')
-
-
-def payload(name):
-    return models.MongoDBSchema(name).serialize()
 
 
 def trove_context():
@@ -82,7 +91,7 @@ class AgentTestCase(base.TestCase):
 
     @classmethod
     def setUpClass(cls):
-        super(AgentTestCase, cls).setUpClass()
+        super().setUpClass()
         cls.transport_url = agent_process.transport_url()
         agent_process.require_broker(cls.transport_url)
         cls.workdir = tempfile.mkdtemp(prefix='trove-e2e-')
@@ -102,7 +111,7 @@ class AgentTestCase(base.TestCase):
     @classmethod
     def tearDownClass(cls):
         cls._discard()
-        super(AgentTestCase, cls).tearDownClass()
+        super().tearDownClass()
 
     @classmethod
     def _discard(cls):
@@ -119,7 +128,7 @@ class AgentTestCase(base.TestCase):
             shutil.rmtree(cls.workdir, ignore_errors=True)
 
     def setUp(self):
-        super(AgentTestCase, self).setUp()
+        super().setUp()
         note_reply_queue = self.delete_reply_queue(rpc.get_transport)
         self.useFixture(test_messaging.Transport(self.transport_url))
         self.addCleanup(note_reply_queue)
@@ -170,15 +179,12 @@ class AgentTestCase(base.TestCase):
                 self.root.drop_database(name)
 
     def server_names(self):
-        return set(self.root.list_database_names()) - set(SERVER_DATABASES)
+        """The tenant's databases, as the server itself lists them."""
+        return helpers.tenant_names(self.root.list_database_names())
 
     def wait_until(self, predicate, what, timeout=POLL_TIMEOUT):
-        deadline = time.monotonic() + timeout
-        while not predicate():
-            if time.monotonic() > deadline:
-                self.fail('%s did not happen within %.0f s; agent log:\n%s'
-                          % (what, timeout, self.agent.log()[-4000:]))
-            time.sleep(0.05)
+        helpers.poll(predicate, timeout, what,
+                     details=lambda: self.agent.log()[-4000:])
 
     def listed_names(self):
         schemas, next_marker = self.api.list_databases()
@@ -186,13 +192,9 @@ class AgentTestCase(base.TestCase):
         return [schema['_name'] for schema in schemas]
 
     def assert_one_error_line(self, completed, *fragments):
-        self.assertEqual(1, completed.returncode, completed.stderr)
-        self.assertEqual('', completed.stdout)
-        lines = completed.stderr.splitlines()
-        self.assertEqual(1, len(lines), completed.stderr)
-        self.assertTrue(lines[0].startswith('ERROR: '), lines[0])
-        for fragment in fragments:
-            self.assertIn(fragment, lines[0])
+        helpers.assert_one_error_line(self, completed.returncode,
+                                      completed.stdout, completed.stderr,
+                                      *fragments)
 
 
 class DatabaseCommandsOverRPCTest(AgentTestCase):
@@ -207,13 +209,13 @@ class DatabaseCommandsOverRPCTest(AgentTestCase):
         self.assertIs(True, self.api.rpc_ping())
 
     def test_create_list_delete_through_the_caller_api(self):
-        self.assertIsNone(self.api.create_database([payload('sales'),
-                                                    payload('hr')]))
+        self.assertIsNone(self.api.create_database(
+            helpers.payloads('sales', 'hr')))
         self.wait_until(lambda: self.listed_names() == ['hr', 'sales'],
                         'the created databases to be listed')
         self.assertEqual({'hr', 'sales'}, self.server_names())
 
-        self.assertIsNone(self.api.delete_database(payload('hr')))
+        self.assertIsNone(self.api.delete_database(helpers.payload('hr')))
         self.wait_until(lambda: self.listed_names() == ['sales'],
                         'the deleted database to leave the list')
         self.assertEqual({'sales'}, self.server_names())
@@ -255,22 +257,19 @@ class DatabaseCommandsOverRPCTest(AgentTestCase):
 
     def test_pagination_across_pages(self):
         names = ['db%02d' % index for index in range(23)]
-        self.api.create_database([payload(name) for name in names])
+        self.api.create_database(helpers.payloads(*names))
         self.wait_until(lambda: self.server_names() == set(names),
                         'the 23 databases to be created')
 
-        seen, marker, pages = [], None, 0
-        while pages < 10:
-            page, marker = self.api.list_databases(limit=5, marker=marker)
-            seen.extend(schema['_name'] for schema in page)
-            pages += 1
-            if marker is None:
-                break
-            self.assertEqual(page[-1]['_name'], marker)
-        self.assertEqual((names, 5), (seen, pages))
+        pages = helpers.walk(
+            lambda marker: self.api.list_databases(limit=5, marker=marker),
+            max_pages=10)
+        self.assertEqual(helpers.payloads(*names), helpers.walked_items(pages))
+        self.assertEqual(['db04', 'db09', 'db14', 'db19', None],
+                         [marker for _page, marker in pages])
         page, marker = self.api.list_databases(limit=2, marker='db10',
                                                include_marker=True)
-        self.assertEqual(([payload('db10'), payload('db11')], 'db11'),
+        self.assertEqual((helpers.payloads('db10', 'db11'), 'db11'),
                          (page, marker))
 
         listed = self.agent.cli('database-list', self.guest_id,
@@ -284,9 +283,7 @@ class DatabaseCommandsOverRPCTest(AgentTestCase):
                 'Listing databases (limit=4, marker=%s,' % marker)
 
     def test_bad_name_in_a_cast_is_logged_and_nothing_created(self):
-        self.api.create_database([payload('good1'), {'_name': 'bad.name',
-                                                     '_character_set': None,
-                                                     '_collate': None}])
+        self.api.create_database(helpers.payloads('good1', 'bad.name'))
         line = self.wait_for_log(
             'ERROR', 'Request create_database for databases',
             "'good1', 'bad.name'", 'contains', 'Nothing was changed')
@@ -350,9 +347,9 @@ class DatabaseCommandsOverRPCTest(AgentTestCase):
     def test_prepare_creates_the_databases_of_the_new_instance(self):
         self.api.prepare(
             memory_mb=2048, packages='mongodb-server',
-            databases=[payload('sales'), payload('hr')],
+            databases=[helpers.payload('sales'), helpers.payload('hr')],
             users=[{'_name': 'app', '_password': ROOT_PASSWORD,
-                    '_databases': [payload('sales')]}],
+                    '_databases': [helpers.payload('sales')]}],
             config_contents='security:\n  authorization: enabled\n',
             root_password=ROOT_PASSWORD, ds_version='7.0')
         self.wait_until(lambda: self.server_names() == {'sales', 'hr'},
@@ -370,13 +367,17 @@ class DatabaseCommandsOverRPCTest(AgentTestCase):
                                   self.api.list_databases)
         self.assertLess(time.monotonic() - started,
                         CONF.agent_call_low_timeout)
+        # The server, the timeout the agent tried it for, and the system's
+        # reason, each as the agent had them.
         self.assertIs(exception.MongoDBUnreachable, type(error))
         self.assertEqual(
-            'Cannot reach MongoDB at 127.0.0.1:%d within 2.0 s ([mongodb] '
-            'server_selection_timeout): [Errno 111] Connection refused. The '
-            'listDatabases command was not sent. Check that mongod is '
-            'running and that [mongodb] mongodb_host and mongodb_port point '
-            'at it.' % self.server.port, str(error))
+            ('127.0.0.1', self.server.port,
+             agent_process.SERVER_SELECTION_TIMEOUT, 'listDatabases'),
+            (error.kwargs['host'], error.kwargs['port'],
+             error.kwargs['timeout'], error.kwargs['operation']))
+        self.assertIn(os.strerror(errno.ECONNREFUSED), error.kwargs['reason'])
+        self.assertIn('The listDatabases command was not sent', str(error))
+        self.assertIn('Check that mongod is running', str(error))
 
         listed = self.agent.cli('database-list', self.guest_id)
         self.assert_one_error_line(listed, 'Cannot reach MongoDB at '
@@ -396,8 +397,8 @@ class DatabaseCommandsOverRPCTest(AgentTestCase):
             'reserved')
         self.assert_one_error_line(
             self.agent.cli('database-list', 'no-such-guest'),
-            'did not answer list_databases within 5 s',
-            'guestagent.no-such-guest')
+            'did not answer list_databases within %d s'
+            % CONF.agent_call_low_timeout, 'guestagent.no-such-guest')
         self.assertEqual(set(), self.server_names())
 
 
@@ -415,14 +416,14 @@ class ShutdownTest(AgentTestCase):
         return reported
 
     def test_sigterm_during_a_batch_finishes_it_and_exits_0(self):
-        self.api.create_database([payload(name) for name in self.BATCH])
+        self.api.create_database(helpers.payloads(*self.BATCH))
         self.wait_for_log('Creating databases', "'batch0000'")
         self.agent.signal(signal.SIGTERM)
         self.wait_for_log('stopped taking requests')
         # Not taken: it arrives after the agent stopped taking requests.
         # (oslo.messaging may still acknowledge it while it closes its
         # connection, and then drops it: see README, "Stopping the agent".)
-        self.api.create_database([payload(name) for name in self.LATE])
+        self.api.create_database(helpers.payloads(*self.LATE))
 
         self.assertEqual(0, self.agent.wait())
         log = self.agent.log()[self.log_mark:]

@@ -1,3 +1,17 @@
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
+import ast
+import inspect
 import io
 import json
 from unittest import mock
@@ -7,9 +21,10 @@ import fixtures
 from trove.cmd import mongodb
 from trove.common import exception
 from trove.tests import base
+from trove.tests import helpers
 
 
-class FakeGuest(object):
+class FakeGuest:
     """A guest agent holding ``names``, serving pages like the Manager."""
 
     def __init__(self, names=(), visible_after=0):
@@ -48,7 +63,7 @@ class FakeGuest(object):
 class CommandTest(base.TestCase):
 
     def setUp(self):
-        super(CommandTest, self).setUp()
+        super().setUp()
         self.stdout = self.useFixture(fixtures.MonkeyPatch(
             'sys.stdout', io.StringIO())).new_value
         self.stderr = self.useFixture(fixtures.MonkeyPatch(
@@ -66,13 +81,8 @@ class CommandTest(base.TestCase):
         return mongodb.run(list(argv))
 
     def assert_one_error_line(self, status, *fragments):
-        self.assertEqual(1, status)
-        lines = self.stderr.getvalue().splitlines()
-        self.assertEqual(1, len(lines), lines)
-        self.assertTrue(lines[0].startswith('ERROR: '), lines[0])
-        for fragment in fragments:
-            self.assertIn(fragment, lines[0])
-        self.assertEqual('', self.stdout.getvalue())
+        helpers.assert_one_error_line(self, status, self.stdout.getvalue(),
+                                      self.stderr.getvalue(), *fragments)
 
     def test_list_prints_troveclients_table(self):
         self.assertEqual(0, self.run_command('database-list', 'i1'))
@@ -152,10 +162,27 @@ class CommandTest(base.TestCase):
             "'a.b'", 'must not contain')
         self.assertEqual([], self.guest.calls)
 
-    def test_reserved_names_are_refused_before_sending(self):
+    def test_reserved_names_are_not_deleted(self):
         self.assert_one_error_line(
-            self.run_command('database-delete', 'i1', 'LOCAL'), 'reserved')
+            self.run_command('database-delete', 'i1', 'LOCAL'),
+            "'LOCAL'", 'reserved')
         self.assertEqual([], self.guest.calls)
+
+    def test_reserved_names_are_not_created(self):
+        self.assert_one_error_line(
+            self.run_command('database-create', 'i1', 'Admin'),
+            "'Admin'", 'reserved')
+        self.assertEqual([], self.guest.calls)
+
+    def test_the_command_reaches_the_plugin_only_through_public_entries(self):
+        tree = ast.parse(inspect.getsource(mongodb))
+        imported = ['%s.%s' % (node.module, alias.name)
+                    for node in ast.walk(tree)
+                    if isinstance(node, ast.ImportFrom)
+                    for alias in node.names]
+        self.assertIn('trove.guestagent.db.models', imported)
+        self.assertEqual([], [name for name in imported if name.startswith(
+            'trove.guestagent.datastore.')])
 
     def test_an_empty_instance_is_refused(self):
         self.assert_one_error_line(self.run_command('database-list', ' '),

@@ -1,10 +1,27 @@
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
 from trove.guestagent.db import models
 from trove.tests import base
+from trove.tests import helpers
 
 Schema = models.MongoDBSchema
 
 
 class MongoDBSchemaNameTest(base.TestCase):
+
+    def assert_accepted(self, name):
+        # The payload of the design, written out: what Trove sends.
+        self.assertEqual(helpers.payload(name), Schema(name).serialize())
 
     def assert_refused(self, name, *fragments):
         error = self.assertRaises(ValueError, Schema, name)
@@ -12,19 +29,22 @@ class MongoDBSchemaNameTest(base.TestCase):
             self.assertIn(fragment, str(error))
         return error
 
-    def test_ordinary_names_are_accepted(self):
-        for name in ('sales', 'Sales_2024', 'a', 'x-y', 'caf\u00e9',
-                     '\u6570\u636e'):
-            self.assertEqual(name, Schema(name).name)
+    def test_names_mongod_takes_are_accepted(self):
+        # Next to every character mongod refuses, one it takes.
+        for name in ('sales', 'Sales_2024', 'a', 'x-y', 'a#b', 'a%b',
+                     'a+b', 'a,b', 'a:b', 'a@b', 'a~b', "a'b", 'a*b',
+                     'caf\u00e9', '\u6570\u636e', '\u00a0x'):
+            self.assert_accepted(name)
 
     def test_empty_name_is_refused(self):
         self.assert_refused('', 'empty')
 
     def test_length_counts_utf8_bytes(self):
-        self.assertEqual(63, len(Schema('a' * 63).name))
+        self.assert_accepted('a' * 63)
         self.assert_refused('a' * 64, '64 bytes', 'at most 63')
-        self.assertEqual(21, len(Schema('\u20ac' * 21).name))  # 63 bytes
+        self.assert_accepted('\u20ac' * 21)  # 63 bytes
         self.assert_refused('\u20ac' * 21 + 'a', '64 bytes')
+        self.assert_accepted('\U0001F600' * 15 + 'abc')  # 63 bytes
         self.assert_refused('\U0001F600' * 16, '64 bytes')  # 4 bytes each
 
     def test_each_forbidden_character_is_refused_and_named(self):
@@ -49,22 +69,54 @@ class MongoDBSchemaNameTest(base.TestCase):
     def test_character_set_and_collation_must_be_text(self):
         self.assertRaises(ValueError, Schema, 'sales', character_set=5)
         self.assertRaises(ValueError, Schema, 'sales', collate=['x'])
-        schema = Schema('sales', character_set='utf8', collate='utf8_bin')
-        self.assertEqual('utf8', schema.character_set)
-        self.assertEqual('utf8_bin', schema.collate)
+        self.assertEqual(
+            helpers.payload('sales', 'utf8', 'utf8_bin'),
+            Schema('sales', character_set='utf8',
+                   collate='utf8_bin').serialize())
+
+
+class MongoDBSchemaReservedTest(base.TestCase):
+
+    def assert_reserved(self, name):
+        schema = Schema(name)
+        self.assertTrue(schema.is_ignored(), name)
+        for check, verb in ((schema.check_create, 'create'),
+                            (schema.check_delete, 'delete')):
+            error = self.assertRaises(ValueError, check)
+            self.assertIn('Cannot %s database %r' % (verb, name), str(error))
+            self.assertIn('reserved', str(error))
+
+    def assert_tenants(self, name):
+        schema = Schema(name)
+        self.assertFalse(schema.is_ignored(), name)
+        self.assertIsNone(schema.check_create())
+        self.assertIsNone(schema.check_delete())
+
+    def test_the_server_databases_are_reserved_in_any_case(self):
+        for name in ('admin', 'ADMIN', 'aDmIn', 'local', 'Local', 'config',
+                     'CONFIG'):
+            self.assert_reserved(name)
+
+    def test_other_names_are_the_tenants(self):
+        # mongod folds ASCII letters only: these are other names.
+        for name in ('admins', 'xadmin', 'adm\u0130n', '\u0430dmin',
+                     'con\ufb01g', 'local2', 'conf'):
+            self.assert_tenants(name)
+
+    def test_reserved_names_follow_the_configuration_when_used(self):
+        self.conf.config(group='mongodb', ignore_dbs=['admin', 'Audit'])
+        self.assert_reserved('audit')
+        self.assert_reserved('AUDIT')
+        self.assert_tenants('local')
 
 
 class MongoDBSchemaPayloadTest(base.TestCase):
 
-    def test_serialize_gives_trove_payload(self):
-        self.assertEqual(
-            {'_name': 'sales', '_character_set': None, '_collate': None},
-            Schema('sales').serialize())
-
     def test_round_trip(self):
         schema = Schema('sales', character_set='utf8')
-        self.assertEqual(schema,
-                         Schema.deserialize_schema(schema.serialize()))
+        self.assertEqual(helpers.payload('sales', 'utf8'),
+                         Schema.deserialize_schema(
+                             schema.serialize()).serialize())
 
     def test_deserialize_validates_the_name(self):
         error = self.assertRaises(ValueError, Schema.deserialize_schema,
@@ -87,44 +139,20 @@ class MongoDBSchemaPayloadTest(base.TestCase):
         schema = Schema.deserialize_schema(
             {'_name': 'sales', '_character_set': None, '_collate': None,
              '_ignore_dbs': ['admin'], '$where': '1'})
-        self.assertEqual(Schema('sales'), schema)
+        self.assertEqual(helpers.payload('sales'), schema.serialize())
 
     def test_server_names_are_taken_as_they_are(self):
         # A database made outside Trove must not break the listing.
-        self.assertEqual([{'_name': 'odd name', '_character_set': None,
-                           '_collate': None}],
-                         Schema.serialize_server_names(['odd name']))
+        self.assertEqual(helpers.payloads('odd name', '\u20ac', 'a.b'),
+                         Schema.serialize_server_names(
+                             ['odd name', '\u20ac', 'a.b']))
 
 
 class FoldCaseTest(base.TestCase):
 
     def test_folds_ascii_letters_only_like_mongod(self):
-        self.assertEqual('admin', models.fold_case('ADMIN'))
-        self.assertEqual('\u00c9t\u00c9', models.fold_case('\u00c9T\u00c9'))
-
-    def test_positions_folding_to_matches_folding_each_name(self):
-        names = ['local', 'Admin', 'sales', 'ADMIN', '\u00c9t\u00c9', 'x',
-                 'admin']
-        many = {'admin', 'x', '\u00c9t\u00c9'} | {'n%d' % i for i in range(9)}
-        for folded in ({'admin'}, {'admin', 'local'}, {'\u00c9t\u00c9'},
-                       {'nosuch'}, set(), many):
-            self.assertEqual(
-                [index for index, name in enumerate(names)
-                 if models.fold_case(name) in folded],
-                models.positions_folding_to(names, folded))
-
-    def test_positions_folding_to_is_not_fooled_by_nul(self):
-        # No server makes such names; they must not shift the positions.
-        self.assertEqual([2], models.positions_folding_to(
-            ['a\x00b', 'c', 'A'], {'a'}))
-        self.assertEqual([], models.positions_folding_to(['a', 'b'],
-                                                         {'a\x00b'}))
-        self.assertEqual([], models.positions_folding_to([], {''}))
-
-
-class SerializeServerNameTest(base.TestCase):
-
-    def test_same_payload_as_a_schema(self):
-        names = ['sales', '\u20ac']
-        self.assertEqual([Schema(name).serialize() for name in names],
-                         Schema.serialize_server_names(names))
+        for name, folded in (('ADMIN', 'admin'), ('Sales_2', 'sales_2'),
+                             ('\u00c9T\u00c9', '\u00c9t\u00c9'),
+                             ('\u0130X', '\u0130x'), ('STRASSE', 'strasse'),
+                             ('\u1e9e', '\u1e9e'), ('\u212aB', '\u212ab')):
+            self.assertEqual(folded, Schema.fold_case(name))

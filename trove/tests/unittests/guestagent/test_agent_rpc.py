@@ -1,31 +1,57 @@
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
 """The agent and the caller API over oslo.messaging's in-process driver."""
 
+import logging
+import os
 import threading
-import time
 from unittest import mock
 
+import fixtures
+
 from oslo_context import context
+from oslo_context import context as oslo_context
 import oslo_messaging as messaging
 
 from trove.common import exception
+from trove.common import rpc
+from trove.common import secure_rpc
 from trove.guestagent import agent as guest_agent
 from trove.guestagent import api
 from trove.guestagent.datastore.experimental.mongodb import manager
 from trove.guestagent.datastore.experimental.mongodb import service
 from trove.tests import base
+from trove.tests import helpers
 from trove.tests import messaging as test_messaging
 
 TOKEN = 'tok-unit-0b7d'
 GUEST = 'guest-unit'
+KEY = 'Yq1sT0p8cW4bN6vZ2xK9mD3fH7jL5rQe'
+OTHER_KEY = 'Hs2vB9qL4xN7cT1mR8wK3zP6dF0gJ5yA'
 
 
 class AgentOverRPCTest(base.TestCase):
+    """Messages in clear: an instance without an RPC key."""
+
+    KEY = None
 
     def setUp(self):
-        super(AgentOverRPCTest, self).setUp()
+        super().setUp()
         self.useFixture(test_messaging.Transport('fake://'))
-        self.conf.config(agent_call_low_timeout=2)
+        self.conf.config(agent_call_low_timeout=2,
+                         instance_rpc_encr_key=self.KEY)
         self.add_secret(TOKEN)
+        self.add_secret(self.KEY)
         self.admin = mock.Mock(spec=service.MongoDBAdmin)
         self.admin.list_databases.return_value = ([{'_name': 'a'}], None)
         self.agent = guest_agent.GuestAgent(
@@ -43,10 +69,7 @@ class AgentOverRPCTest(base.TestCase):
             self.assertTrue(self.agent.wait(10))
 
     def wait_for_call(self, mocked):
-        deadline = time.monotonic() + 10
-        while not mocked.called:
-            self.assertLess(time.monotonic(), deadline, 'never called')
-            time.sleep(0.01)
+        helpers.poll(lambda: mocked.called, 10, 'the call', interval=0.01)
 
     def test_threading_executor(self):
         self.assertEqual('threading', self.agent.executor)
@@ -59,7 +82,8 @@ class AgentOverRPCTest(base.TestCase):
                                wraps=self.api.client.prepare) as prepare:
             self.assertIsNone(self.api.create_database([{'_name': 's'}]))
             self.assertIsNone(self.api.delete_database({'_name': 'h'}))
-        prepare.assert_called_with(version='1.0')
+        self.assertEqual([mock.call(version='1.0')] * 2,
+                         prepare.call_args_list)
         self.wait_for_call(self.admin.create_database)
         self.wait_for_call(self.admin.delete_database)
         self.admin.create_database.assert_called_once_with([{'_name': 's'}])
@@ -78,10 +102,8 @@ class AgentOverRPCTest(base.TestCase):
             exception.InvalidDatabaseRequest(problems="'x.y' is bad"))
         self.api.create_database([{'_name': 'ok'}, {'_name': 'x.y'}])
         self.wait_for_call(self.admin.create_database)
-        deadline = time.monotonic() + 10
-        while 'Request create_database' not in self.logs.output:
-            self.assertLess(time.monotonic(), deadline)
-            time.sleep(0.01)
+        helpers.poll(lambda: 'Request create_database' in self.logs.output,
+                     10, 'the failure log line', interval=0.01)
         self.assert_logged('ERROR', "Request create_database for databases "
                            "['ok', 'x.y'] failed: Invalid database request: "
                            "'x.y' is bad")
@@ -186,3 +208,113 @@ class AgentOverRPCTest(base.TestCase):
         release.set()
         self.assertTrue(self.agent.wait(10))
         self.assertEqual(0, self.agent.endpoint.in_flight)
+
+    def test_prepare_goes_at_1_1_and_other_methods_up_to_1_3(self):
+        with mock.patch.object(self.api.client, 'prepare',
+                               wraps=self.api.client.prepare) as prepare:
+            self.api.prepare(2048, 'mongodb-server', [{'_name': 'p'}], [],
+                             ds_version='7.0')
+        self.assertEqual(mock.call(version='1.1'), prepare.call_args)
+        self.wait_for_call(self.admin.create_database)
+        for version in ('1.0', '1.2', '1.3'):
+            cctxt = self.api.client.prepare(version=version, timeout=2)
+            self.assertIs(True, cctxt.call(self.api.context, 'rpc_ping'))
+            self.assertRaises(exception.DatastoreOperationNotSupported,
+                              cctxt.call, self.api.context, 'ssl_show')
+        self.assertRaises(messaging.UnsupportedVersion,
+                          self.api.client.prepare(version='1.4').call,
+                          self.api.context, 'rpc_ping')
+
+    def test_a_refused_operation_is_an_expected_answer_not_an_error(self):
+        self.assertRaises(exception.DatastoreOperationNotSupported,
+                          self.api._call, 'create_user', 2, users=[])
+        self.assert_logged('INFO', 'Refused create_user: The create_user '
+                                   'operation is not supported')
+        self.assertNotIn('ERROR', self.logs.output)
+        self.assertNotIn('Traceback', self.logs.output)
+
+    def test_the_volume_figures_are_the_mount_point_s(self):
+        mount_point = self.useFixture(fixtures.TempDir()).path
+        self.conf.config(group='mongodb', mount_point=mount_point)
+        stats = self.api.get_volume_info()
+        expected = os.statvfs(mount_point)
+        self.assertEqual(expected.f_blocks, stats['total_blocks'])
+        self.assertEqual(expected.f_frsize, stats['block_size'])
+        self.assertEqual({'block_size', 'total_blocks', 'free_blocks',
+                          'avail_blocks', 'total', 'free', 'used'},
+                         set(stats))
+
+    def test_log_lines_carry_their_own_request_s_id(self):
+        seen = []
+
+        class ContextOfRecords(logging.Handler):
+            # What oslo.log's formatter stamps on a record.
+            def emit(self, record):
+                current = oslo_context.get_current()
+                seen.append((record.getMessage(),
+                             current and current.request_id))
+
+        handler = ContextOfRecords(logging.DEBUG)
+        logger = logging.getLogger('trove')
+        logger.addHandler(handler)
+        self.addCleanup(logger.removeHandler, handler)
+        for request_id in ('req-first', 'req-second'):
+            ctxt = context.RequestContext(request_id=request_id,
+                                          overwrite=False)
+            api.API(ctxt, GUEST).list_databases()
+        self.assertEqual(
+            ['req-first', 'req-second'],
+            [request_id for message, request_id in seen
+             if message.startswith('Listing databases')])
+
+
+class KeyedAgentOverRPCTest(AgentOverRPCTest):
+    """The same, encrypted with the instance's key, as Trove sends them."""
+
+    KEY = KEY
+
+    def send_with_key(self, key, method, **kwargs):
+        self.conf.config(instance_rpc_encr_key=key)
+        sender = api.API(self.api.context, GUEST)
+        self.conf.config(instance_rpc_encr_key=self.KEY)
+        return sender._call(method, 2, **kwargs)
+
+    def assert_refused(self, error, reason):
+        self.assertIsInstance(error, exception.UnreadableMessage)
+        self.assertIn(reason, str(error))
+        errors = [line for line in self.logs.output.splitlines()
+                  if line.startswith('ERROR ')]
+        self.assertEqual(1, len(errors), self.logs.output)
+        self.assertIn(reason, errors[0])
+        self.assertNotIn('Traceback', self.logs.output)
+
+    def test_a_message_made_with_another_key_is_refused(self):
+        self.add_secret(OTHER_KEY)
+        error = self.assertRaises(
+            exception.UnreadableMessage, self.send_with_key, OTHER_KEY,
+            'list_databases', limit=None, marker=None, include_marker=False)
+        self.assert_refused(error, 'another key')
+        self.admin.list_databases.assert_not_called()
+
+    def test_a_clear_message_to_a_keyed_agent_is_refused(self):
+        error = self.assertRaises(exception.UnreadableMessage,
+                                  self.send_with_key, None, 'rpc_ping')
+        self.assert_refused(error, 'in clear')
+
+    def test_a_clear_argument_with_an_encrypted_context_is_refused(self):
+        class ContextOnly(secure_rpc.SecureSerializer):
+            def serialize_entity(self, ctxt, entity):
+                return entity
+
+        sender = messaging.get_rpc_client(
+            rpc.get_transport(), self.api.target,
+            serializer=ContextOnly(rpc.RequestContextSerializer(), KEY))
+        sender.prepare(version='1.0').cast(
+            self.api.context, 'create_database',
+            databases=[{'_name': 'planted'}])
+        helpers.poll(lambda: 'Refused create_database' in self.logs.output,
+                     10, 'the refusal logged',
+                     details=lambda: self.logs.output)
+        self.assert_logged('ERROR', 'Refused create_database',
+                           'a list where encrypted text was expected')
+        self.admin.create_database.assert_not_called()

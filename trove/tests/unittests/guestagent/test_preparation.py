@@ -1,5 +1,22 @@
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
+import os
 from unittest import mock
 
+import fixtures
+
+from trove.common import exception
+from trove.guestagent import conductor
 from trove.guestagent.datastore.experimental.mongodb import manager
 from trove.guestagent.datastore.experimental.mongodb import service
 from trove.tests import base
@@ -23,9 +40,14 @@ def trove_prepare_arguments(**overrides):
 class PrepareTest(base.TestCase):
 
     def setUp(self):
-        super(PrepareTest, self).setUp()
+        super().setUp()
+        self.marker = os.path.join(
+            self.useFixture(fixtures.TempDir()).path, 'state', 'prepared')
+        self.conf.config(prepare_marker_file=self.marker)
         self.admin = mock.Mock(spec=service.MongoDBAdmin)
-        self.manager = manager.Manager(admin=self.admin)
+        self.conductor = mock.Mock(spec=conductor.API)
+        self.manager = manager.Manager(admin=self.admin,
+                                       conductor_api=self.conductor)
         self.add_secret(ROOT_PASSWORD)
 
     def test_databases_go_through_the_create_path(self):
@@ -40,7 +62,7 @@ class PrepareTest(base.TestCase):
                            'installing packages', 'mounting the data volume',
                            'writing the MongoDB configuration',
                            'enabling root', 'creating users',
-                           'reporting the instance status')
+                           'starting MongoDB')
         self.assert_logged('WARNING', "users ['app'] were not created")
         self.assertNotIn('restoring a backup', self.logs.output)
         self.assertNotIn('port: 27017', self.logs.output)
@@ -56,6 +78,29 @@ class PrepareTest(base.TestCase):
         self.assert_logged('INFO', 'ignored arguments unknown to this '
                                    'plugin: image_version')
         self.assertNotIn('were not created', self.logs.output)
+
+    def test_status_is_building_then_the_datastore_s_once_prepared(self):
+        self.assertFalse(os.path.exists(self.marker))
+        self.manager.prepare(None, **trove_prepare_arguments())
+        self.assertTrue(os.path.exists(self.marker))
+        self.assertEqual([mock.call.heartbeat('building'),
+                          mock.call.heartbeat('healthy')],
+                         self.conductor.mock_calls)
+
+    def test_a_failed_create_still_completes_prepare(self):
+        self.admin.create_database.side_effect = (
+            exception.MongoDBUnreachable(host='h', port=1, timeout=1,
+                                         operation='listDatabases',
+                                         reason='down'))
+        self.admin.check_access.side_effect = (
+            self.admin.create_database.side_effect)
+        self.assertRaises(exception.MongoDBConnectionError,
+                          self.manager.prepare, None,
+                          **trove_prepare_arguments())
+        self.assertTrue(os.path.exists(self.marker))
+        self.assertEqual([mock.call.heartbeat('building'),
+                          mock.call.heartbeat('shutdown')],
+                         self.conductor.mock_calls)
 
     def test_rpc_ping_answers_true(self):
         self.assertIs(True, self.manager.rpc_ping(None))

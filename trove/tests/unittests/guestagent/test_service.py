@@ -1,3 +1,15 @@
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
 import contextlib
 import threading
 from unittest import mock
@@ -9,15 +21,14 @@ from trove.common import exception
 from trove.guestagent.datastore.experimental.mongodb import connection
 from trove.guestagent.datastore.experimental.mongodb import errors
 from trove.guestagent.datastore.experimental.mongodb import service
-from trove.guestagent.db import models
 from trove.tests import base
+from trove.tests import helpers
 
 
-def payloads(*names):
-    return [models.MongoDBSchema(name).serialize() for name in names]
+payloads = helpers.payloads
 
 
-class FakePool(object):
+class FakePool:
     """Hands out one mock client, as the connection pool would."""
 
     def __init__(self, existing=()):
@@ -72,7 +83,7 @@ class FakePool(object):
         return self._sent('dropDatabase')
 
 
-class ObservedLock(object):
+class ObservedLock:
     """A lock that tells when a thread has to wait for it."""
 
     def __init__(self):
@@ -92,7 +103,7 @@ class ObservedLock(object):
 class CreateDatabaseTest(base.TestCase):
 
     def setUp(self):
-        super(CreateDatabaseTest, self).setUp()
+        super().setUp()
         self.pool = FakePool(existing=['admin', 'local', 'old'])
         self.admin = service.MongoDBAdmin(self.pool)
 
@@ -347,7 +358,7 @@ class CreateDatabaseTest(base.TestCase):
 class ListDatabasesTest(base.TestCase):
 
     def setUp(self):
-        super(ListDatabasesTest, self).setUp()
+        super().setUp()
         self.pool = FakePool(
             existing=['local', 'b', 'admin', 'a', 'config', 'c', 'odd name'])
         self.admin = service.MongoDBAdmin(self.pool)
@@ -371,23 +382,28 @@ class ListDatabasesTest(base.TestCase):
     def test_list_database_names_includes_reserved(self):
         self.assertIn('admin', self.admin.list_database_names())
 
-    def test_bad_arguments_are_refused(self):
-        for args in ((0,), ('2',), (2, 5)):
-            self.assertRaises(exception.InvalidDatabaseRequest,
-                              self.admin.list_databases, *args)
+    def test_bad_arguments_are_refused_before_the_server_is_asked(self):
+        for args, fragment in (((0,), 'limit'), ((-1,), 'limit'),
+                               ((1.5,), 'limit'), (('2',), 'limit'),
+                               ((True,), 'limit'), ((2, 5), 'marker'),
+                               ((2, ['a']), 'marker')):
+            error = self.assertRaises(exception.InvalidDatabaseRequest,
+                                      self.admin.list_databases, *args)
+            self.assertIn(fragment, str(error))
+        self.assertFalse(self.pool.client.list_database_names.called)
 
 
 class DeleteDatabaseTest(base.TestCase):
 
     def setUp(self):
-        super(DeleteDatabaseTest, self).setUp()
+        super().setUp()
         self.pool = FakePool(existing=['admin', 'sales'])
         self.admin = service.MongoDBAdmin(self.pool)
         self.sales = self.pool._database('sales')
         self.sales.command.return_value = {'users': [{'user': 'clerk'}]}
 
     def test_drops_and_names_the_users_left_behind(self):
-        self.assertTrue(self.admin.delete_database(payloads('sales')[0]))
+        self.assertTrue(self.admin.delete_database(helpers.payload('sales')))
         self.sales.command.assert_any_call('usersInfo')
         self.sales.command.assert_called_with(
             {'dropDatabase': 1, 'writeConcern': {'w': 1, 'j': True}},
@@ -396,18 +412,18 @@ class DeleteDatabaseTest(base.TestCase):
         self.assert_logged('WARNING', "'sales'", "['clerk']", 'remain')
 
     def test_no_checkpoint_by_default(self):
-        self.admin.delete_database(payloads('sales')[0])
+        self.admin.delete_database(helpers.payload('sales'))
         self.assertEqual(0, self.pool.flushes())
 
     def test_the_drop_is_checkpointed_when_configured(self):
         self.conf.config(group='mongodb', checkpoint_after_ddl=True)
-        self.admin.delete_database(payloads('sales')[0])
+        self.admin.delete_database(helpers.payload('sales'))
         self.pool.client.admin.command.assert_called_once_with('fsync')
 
     def test_existence_is_asked_of_the_one_database(self):
         # A listing of every database made each delete slower as the
         # server held more of them.
-        self.admin.delete_database(payloads('sales')[0])
+        self.admin.delete_database(helpers.payload('sales'))
         self.assertFalse(self.pool.client.list_database_names.called)
         self.sales.list_collection_names.assert_called_once_with()
 
@@ -417,7 +433,7 @@ class DeleteDatabaseTest(base.TestCase):
             pymongo_errors.AutoReconnect('connection reset'))
         error = self.assertRaises(exception.DatabaseDeleteError,
                                   self.admin.delete_database,
-                                  payloads('sales')[0])
+                                  helpers.payload('sales'))
         self.assertIsInstance(error.__cause__,
                               exception.MongoDBConnectionError)
         self.assertIn("Database 'sales' was dropped, but", str(error))
@@ -432,34 +448,36 @@ class DeleteDatabaseTest(base.TestCase):
         self.sales.command.side_effect = command
         error = self.assertRaises(exception.DatabaseDeleteError,
                                   self.admin.delete_database,
-                                  payloads('sales')[0])
+                                  helpers.payload('sales'))
         self.assertIsInstance(error.__cause__, exception.MongoDBNotDurable)
         self.assertIn("Database 'sales' was dropped, but", str(error))
 
     def test_no_warning_without_users(self):
         self.sales.command.return_value = {'users': []}
-        self.admin.delete_database(payloads('sales')[0])
+        self.admin.delete_database(helpers.payload('sales'))
         self.assertNotIn('WARNING', self.logs.output)
 
     def test_missing_database_is_not_dropped(self):
-        self.assertFalse(self.admin.delete_database(payloads('nosuch')[0]))
+        self.assertFalse(self.admin.delete_database(helpers.payload('nosuch')))
         self.assertEqual([], self.pool.dropped())
         self.assertEqual(0, self.pool.flushes())
         self.assert_logged('WARNING', "'nosuch'", 'does not exist')
 
     def test_reserved_and_bad_payloads_are_refused_before_any_call(self):
-        for database in (payloads('admin')[0], payloads('Config')[0],
+        for database in (helpers.payload('admin'), helpers.payload('Config'),
                          {'_name': '../admin'}, 'sales', None, [],
                          payloads('sales')):
-            self.assertRaises(exception.InvalidDatabaseRequest,
-                              self.admin.delete_database, database)
+            # The pinned interface: a ValueError.
+            error = self.assertRaises(ValueError, self.admin.delete_database,
+                                      database)
+            self.assertIsInstance(error, exception.InvalidDatabaseRequest)
         self.assertFalse(self.pool.client.list_database_names.called)
         self.assertFalse(self.sales.list_collection_names.called)
         self.assertEqual([], self.pool.dropped())
 
     def test_a_refused_delete_names_its_database_not_an_item(self):
         for database, named in (({'_name': 'a.b'}, "'a.b'"),
-                                (payloads('Admin')[0], "'Admin'")):
+                                (helpers.payload('Admin'), "'Admin'")):
             error = self.assertRaises(exception.InvalidDatabaseRequest,
                                       self.admin.delete_database, database)
             self.assertIn(named, str(error))

@@ -1,3 +1,15 @@
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
 """The agent's connection to its MongoDB server.
 
 :class:`ConnectionTarget` says where and as whom to connect;
@@ -66,7 +78,7 @@ class ConnectionTarget(collections.namedtuple(
             appname=APP_NAME, **options)
 
 
-class Connection(object):
+class Connection:
     """The target and the client of one operation, from start to end.
 
     One object for the whole operation: the configuration and the
@@ -103,7 +115,7 @@ class Connection(object):
             raise
 
 
-class _PooledClient(object):
+class _PooledClient:
     """A client, the target it was made for, and who holds it now."""
 
     def __init__(self, target, client):
@@ -113,7 +125,7 @@ class _PooledClient(object):
         self.retired = False
 
 
-class ConnectionPool(object):
+class ConnectionPool:
     """One pooled ``MongoClient`` for the configured target, for all threads.
 
     The client is created on first use. The options are read, and the

@@ -1,25 +1,41 @@
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
 """The MongoDB datastore Manager: the guest agent's RPC surface."""
 
 from oslo_log import log as logging
 
+from trove.common import cfg
+from trove.common import exception
+from trove.guestagent import conductor
 from trove.guestagent.datastore.experimental.mongodb import service
-from trove.guestagent.db import models
-from trove.guestagent import preparation
-from trove.guestagent import unsupported
+from trove.guestagent.datastore import manager
+from trove.guestagent import request_log
 
+CONF = cfg.CONF
 LOG = logging.getLogger(__name__)
 
 
-class Manager(unsupported.unsupported_operations('mongodb')):
+class Manager(manager.Manager):
     """Receives Trove's database commands and delegates to MongoDBAdmin.
 
-    Every other operation of Trove's guest API answers
-    ``DatastoreOperationNotSupported``.
+    The rest of Trove's guest API is the base Manager's: ping, prepare,
+    heartbeats, volume figures, and a refusal of every other operation.
     """
 
     MANAGER = 'mongodb'
 
-    def __init__(self, admin=None):
+    def __init__(self, admin=None, conductor_api=None):
+        super().__init__(conductor_api)
         self._admin = admin
 
     @property
@@ -28,12 +44,18 @@ class Manager(unsupported.unsupported_operations('mongodb')):
             self._admin = service.MongoDBAdmin()
         return self._admin
 
+    @property
+    def mount_point(self):
+        return CONF.mongodb.mount_point
+
     # The request is logged at DEBUG and its outcome at INFO (by
     # MongoDBAdmin; a failure by the RPC endpoint): one INFO line per
     # create or delete, which names the databases and what became of them.
 
+    @manager.reports_outcome
     def create_database(self, context, databases):
-        LOG.debug('Creating databases %s.', models.payload_names(databases))
+        LOG.debug('Creating databases %s.',
+                  request_log.payload_names(databases))
         self.admin.create_database(databases)
 
     def list_databases(self, context, limit=None, marker=None,
@@ -44,20 +66,22 @@ class Manager(unsupported.unsupported_operations('mongodb')):
                    'include': include_marker})
         return self.admin.list_databases(limit, marker, include_marker)
 
+    @manager.reports_outcome
     def delete_database(self, context, database):
-        LOG.debug('Deleting database %r.', models.payload_name(database))
+        LOG.debug('Deleting database %r.',
+                  request_log.payload_name(database))
         self.admin.delete_database(database)
 
-    def rpc_ping(self, context):
-        return True
+    def get_service_status(self):
+        """healthy when MongoDB answers the agent and lets it work.
 
-    def prepare(self, context, databases=None, **instance_setup):
-        """Trove's instance preparation: creates the instance's databases.
-
-        ``instance_setup`` holds Trove's other prepare arguments (packages,
-        volume, configuration, users, root password, ...), which are out of
-        this plugin's scope and logged as skipped.
+        shutdown when it cannot be reached; unknown (which Trove shows as
+        an error) when it answers but refuses the agent, or fails.
         """
-        preparation.log_skipped(instance_setup)
-        if databases:
-            self.create_database(context, databases)
+        try:
+            self.admin.check_access()
+        except exception.MongoDBConnectionError as exc:
+            return conductor.SHUTDOWN, exc
+        except exception.TroveError as exc:
+            return conductor.UNKNOWN, exc
+        return conductor.HEALTHY, None

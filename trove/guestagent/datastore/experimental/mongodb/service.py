@@ -1,3 +1,15 @@
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
 """The MongoDB work behind the guest agent's database commands."""
 
 import threading
@@ -43,7 +55,7 @@ JOURNALED = {'w': 1, 'j': True}
 _CREATE_LOCK = threading.Lock()
 
 
-class MongoDBAdmin(object):
+class MongoDBAdmin:
     """Create, list and delete the tenant's databases on the MongoDB server.
 
     Requests are validated whole before anything changes on the server;
@@ -57,6 +69,18 @@ class MongoDBAdmin(object):
     def __init__(self, pool=None):
         self._pool = pool or connection.get_pool()
 
+    def check_access(self):
+        """Have the server do, once, what the agent's work needs of it.
+
+        A listing of database names shows that the server answers, that it
+        accepts the agent's credentials, and that it lets the agent see
+        its databases: a ping alone would pass on a server that requires
+        authentication the agent lacks.
+
+        :raises MongoDBError: naming why it did not.
+        """
+        self.list_database_names()
+
     # Listing
 
     def list_database_names(self):
@@ -69,24 +93,16 @@ class MongoDBAdmin(object):
 
         :returns: ``(serialized schemas, next_marker)``.
         """
-        if marker is not None and not isinstance(marker, str):
-            raise exception.InvalidDatabaseRequest(
-                problems=_('the marker must be a database name or None, '
-                           'not %s') % type(marker).__name__)
-        names = list(self.list_database_names())
-        # Hide the server's databases by position: a list comprehension
-        # folding every name cost a tenth of the server's listing.
-        for position in reversed(models.positions_folding_to(
-                names, validation.reserved_names())):
-            del names[position]
-        # Linear when the server lists names sorted, as mongod does.
-        names.sort()
-        try:
-            page, next_marker = pagination.paginate_list(
-                names, limit, marker, bool(include_marker))
-        except ValueError as exc:
-            raise exception.InvalidDatabaseRequest(
-                problems=str(exc).rstrip('.'))
+        limit, marker, include_marker = validation.validated_page(
+            limit, marker, include_marker)
+        reserved = models.MongoDBSchema.ignored_names()
+        fold_case = models.MongoDBSchema.fold_case
+        # Sorting is linear when the server lists names sorted, as mongod
+        # does.
+        names = sorted(name for name in self.list_database_names()
+                       if fold_case(name) not in reserved)
+        page, next_marker = pagination.paginate_list(names, limit, marker,
+                                                     include_marker)
         return (models.MongoDBSchema.serialize_server_names(page),
                 next_marker)
 
@@ -117,8 +133,8 @@ class MongoDBAdmin(object):
             # would keep both.
             with _CREATE_LOCK:
                 listed = _database_names(conn)
+                validation.refuse_case_twins(schemas, listed)
                 existing = set(listed)
-                validation.refuse_case_twins(schemas, existing, listed)
                 new_names = [schema.name for schema in schemas
                              if schema.name not in existing]
                 kept = [schema.name for schema in schemas

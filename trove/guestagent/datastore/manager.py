@@ -1,0 +1,196 @@
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
+"""The datastore-neutral part of a guest agent's Manager.
+
+Trove's guest API is served by a datastore's Manager, derived from this
+one as upstream Trove's are. This part answers ``rpc_ping``, carries out
+``prepare``, reports the datastore's status to trove-conductor (the
+heartbeat), reports the outcome of the requests Trove asked to hear about,
+answers ``get_filesystem_stats``, and refuses every operation the
+datastore's Manager does not implement. A datastore's Manager names its
+datastore in ``MANAGER``, gives its ``mount_point``, implements
+:meth:`Manager.get_service_status` and its database operations.
+"""
+
+import functools
+import os
+
+from oslo_log import log as logging
+
+from trove.common import cfg
+from trove.common import rpc
+from trove.guestagent import conductor
+from trove.guestagent import preparation
+from trove.guestagent import unsupported
+from trove.guestagent import volume
+
+CONF = cfg.CONF
+LOG = logging.getLogger(__name__)
+
+# Senders that finish their notification themselves; for any other (a
+# cast marks it 'guest') the guest reports the outcome to the conductor,
+# as Trove's own agents do.
+_SELF_REPORTING_SENDERS = ('api', 'taskmanager')
+
+
+def _guest_notification(context):
+    """The notification in ``context`` that the guest must finish, if any."""
+    notification = getattr(context, 'notification', None)
+    if not isinstance(notification, dict) or (
+            notification.get('server_type') in _SELF_REPORTING_SENDERS):
+        return None
+    return notification
+
+
+def reports_outcome(method):
+    """Tell trove-conductor how a request that Trove reports on ended.
+
+    Trove's API puts a notification in the context of a database-create
+    or -delete, and its taskmanager in that of a prepare: the conductor
+    then gets ``notify_end`` on success, or ``notify_exc_info`` with the
+    error's message on failure, which it logs and sends on as the
+    request's error notification. A request without one reports nothing.
+    """
+    @functools.wraps(method)
+    def reporting(self, context, *args, **kwargs):
+        notification = _guest_notification(context)
+        if notification is None:
+            return method(self, context, *args, **kwargs)
+        # Out of the context while the method runs, so that what it runs
+        # in turn (prepare creates databases) does not report again; back
+        # in it for the report, since the conductor reads it there too.
+        context.notification = None
+        try:
+            result = method(self, context, *args, **kwargs)
+        except Exception as exc:
+            context.notification = notification
+            self._report(self.conductor.notify_exc_info, context,
+                         notification, exc)
+            raise
+        context.notification = notification
+        self._report(self.conductor.notify_end, context, notification)
+        return result
+
+    return reporting
+
+
+class Manager(unsupported.UnsupportedOperations):
+    """Trove's guest API, as every datastore's agent serves it.
+
+    :param conductor_api: what reports to trove-conductor; by default a
+        :class:`~trove.guestagent.conductor.API` for ``[DEFAULT]
+        guest_id``, made on first use.
+    """
+
+    def __init__(self, conductor_api=None):
+        self._conductor = conductor_api
+        self._reported_status = None
+
+    @property
+    def conductor(self):
+        if self._conductor is None:
+            self._conductor = conductor.API(CONF.guest_id, rpc.instance_key())
+        return self._conductor
+
+    @property
+    def mount_point(self):
+        """Where the datastore's data volume is mounted."""
+        raise NotImplementedError()
+
+    def get_service_status(self):
+        """The datastore's status as a Trove status word, and its cause.
+
+        :returns: ``(status, error)``, ``error`` being ``None`` when the
+            datastore is healthy, else the error that shows why not.
+        """
+        raise NotImplementedError()
+
+    # Trove's guest API
+
+    def rpc_ping(self, context):
+        return True
+
+    @reports_outcome
+    def prepare(self, context, databases=None, **instance_setup):
+        """Trove's instance preparation: creates the instance's databases.
+
+        ``instance_setup`` holds Trove's other prepare arguments (packages,
+        volume, configuration, users, root password, ds_version, ...),
+        which are the operator's part of the instance here and logged as
+        skipped. Trove's agents report ``building`` until prepare is done,
+        then the datastore's status at every heartbeat; a failure to
+        create the databases still leaves the instance prepared, and is
+        the outcome of the request.
+        """
+        preparation.log_skipped(instance_setup)
+        self.conductor.heartbeat(conductor.BUILDING)
+        try:
+            if databases:
+                self.create_database(context, databases)
+        finally:
+            self._mark_prepared()
+            self.report_status()
+
+    def get_filesystem_stats(self, context, fs_path=None):
+        """The figures of the data volume; ``fs_path`` is ignored.
+
+        Trove asks with ``fs_path=None`` and its agents answer for their
+        datastore's mount point, as this one does.
+        """
+        return volume.filesystem_stats(self.mount_point, self.MANAGER)
+
+    # The heartbeat
+
+    @staticmethod
+    def prepare_completed():
+        return os.path.exists(CONF.prepare_marker_file)
+
+    def _mark_prepared(self):
+        path = CONF.prepare_marker_file
+        os.makedirs(os.path.dirname(path) or '.', exist_ok=True)
+        with open(path, 'a'):
+            pass
+        LOG.info('Prepare has completed; heartbeats to trove-conductor go '
+                 'on from now, also after a restart (%s records it).', path)
+
+    def report_status(self):
+        """Send trove-conductor the datastore's status: the heartbeat.
+
+        Run every ``report_interval`` seconds, and at the end of prepare.
+        Before prepare has completed, nothing is sent, as Trove's agents
+        do: the instance is still being built.
+        """
+        if not self.prepare_completed():
+            LOG.debug('Prepare has not completed; no heartbeat.')
+            return
+        status, error = self.get_service_status()
+        if status != self._reported_status:
+            if error is None:
+                LOG.info('Reporting %(datastore)s as %(status)s to '
+                         'trove-conductor.',
+                         {'datastore': self.MANAGER, 'status': status})
+            else:
+                LOG.warning('Reporting %(datastore)s as %(status)s to '
+                            'trove-conductor: %(error)s',
+                            {'datastore': self.MANAGER, 'status': status,
+                             'error': error})
+            self._reported_status = status
+        self.conductor.heartbeat(status)
+
+    def _report(self, send, context, notification, *args):
+        try:
+            send(context, notification, *args)
+        except Exception as exc:
+            # The request's own outcome stands; the agent's log has it.
+            LOG.warning('Could not report the outcome of the request to '
+                        'trove-conductor: %s', exc)

@@ -1,0 +1,353 @@
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
+"""A stock Trove 26.0.0 drives trove-guestagent.
+
+Upstream Trove's own guest API class sends the requests, encrypted with
+the instance's key that Trove's own code made and looks up; its own
+``trove-conductor`` process takes the agent's heartbeats and outcomes and
+writes what Trove shows (:mod:`trove.tests.upstream_trove`). The agent is
+started as Trove starts its own, with ``--config-dir`` on a folder holding
+``trove-guestagent.conf`` and the ``guest_info.conf`` Trove wrote, and it
+manages a SecantusDB server with Trove's os_admin.
+
+Without MariaDB, RabbitMQ or the upstream venv these tests fail: they
+never skip.
+"""
+
+import os
+import re
+import shutil
+import tempfile
+
+from trove.tests import agent as agent_process
+from trove.tests import base
+from trove.tests import helpers
+from trove.tests import secantus
+from trove.tests import upstream_trove
+
+# A heartbeat a second, so that a change of status shows within seconds.
+REPORT_INTERVAL = 1
+# What a status change may take: two heartbeats, the agent's own bound on
+# reaching MongoDB (server_selection_timeout, 2 s in the tests), and room
+# for a loaded machine. A liveness bound, not a speed target.
+STATUS_TIMEOUT = 2 * REPORT_INTERVAL + 2.0 + 20.0
+INITIAL_DATABASES = ('orders', 'stock')
+
+
+class StockTroveTestCase(base.TestCase):
+    """One Trove instance, its MongoDB and its trove-guestagent per class.
+
+    The agent's configuration folder holds the guest_info.conf that
+    Trove's own code wrote for the instance.
+    """
+
+    PREPARE = True
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.trove = upstream_trove.shared()
+        cls.workdir = tempfile.mkdtemp(prefix='trove-stock-')
+        cls.addClassCleanup(shutil.rmtree, cls.workdir, ignore_errors=True)
+        cls.server = secantus.SecantusServer(workdir=cls.workdir)
+        cls.addClassCleanup(cls.server.kill)
+        cls.server.start()
+        options = dict(cls.trove.deployment.guest_options(),
+                       report_interval=REPORT_INTERVAL)
+        cls.agent = agent_process.AgentProcess(
+            cls.server, cls.trove.deployment.transport_url,
+            workdir=cls.workdir, options=options,
+            guest_info=True)
+        cls.instance_id = cls.trove.create_instance(
+            cls.agent.guest_info_file, tenant_id='tenant-stock')
+        cls.agent.guest_id = cls.instance_id
+        cls.key = upstream_trove.guest_info(
+            cls.agent.guest_info_file)['instance_rpc_encr_key']
+        cls.addClassCleanup(agent_process.delete_queues,
+                            cls.trove.deployment.transport_url,
+                            cls.instance_id)
+        cls.addClassCleanup(cls.agent.kill)
+        cls.addClassCleanup(cls.agent.stop)
+        cls.agent.start()
+        if cls.PREPARE:
+            cls.trove.prepare(cls.instance_id, databases=INITIAL_DATABASES)
+            cls.trove.wait_for_status(cls.instance_id, 'healthy',
+                                      timeout=STATUS_TIMEOUT)
+
+    def setUp(self):
+        super().setUp()
+        self.add_secret(self.key)
+        self.add_secret(self.trove.auth_token)
+        for secret in self.server.secret_values():
+            self.add_secret(secret)
+        self.addCleanup(self.assert_no_secret_in_the_logs)
+        self.root = self.server.root_client()
+        self.addCleanup(self.root.close)
+
+    def assert_no_secret_in_the_logs(self):
+        text = '\n'.join([self.agent.log(), self.agent.output(),
+                          self.trove.conductor_log(),
+                          self.trove.driver_log()])
+        secrets = [self.key, self.trove.auth_token]
+        secrets += self.server.secret_values()
+        # assertNotIn would print the secret itself when it fails.
+        leaked = [index for index, secret in enumerate(secrets)
+                  if secret in text]
+        self.assertEqual([], leaked, 'secrets reached a log')
+
+    def names_on_server(self):
+        return helpers.tenant_names(self.root.list_database_names())
+
+    def wait_for_names(self, expected):
+        helpers.poll(lambda: self.names_on_server() == set(expected),
+                     STATUS_TIMEOUT,
+                     'the server holding %s' % sorted(expected),
+                     details=lambda: '%s; agent log:\n%s' % (
+                         sorted(self.names_on_server()),
+                         self.agent.log()[-3000:]))
+
+    def agent_errors_since(self, mark):
+        return [line for line in self.agent.log()[mark:].splitlines()
+                if ' ERROR ' in line]
+
+
+class DatabaseCommandsTest(StockTroveTestCase):
+    """database-create, -list and -delete as Trove's API sends them."""
+
+    def setUp(self):
+        super().setUp()
+        self.addCleanup(self.drop_all_but_the_initial_databases)
+
+    def drop_all_but_the_initial_databases(self):
+        for name in self.names_on_server() - set(INITIAL_DATABASES):
+            self.root.drop_database(name)
+
+    def test_prepare_made_the_initial_databases(self):
+        self.assertEqual(set(INITIAL_DATABASES), self.names_on_server())
+        self.assertEqual('HEALTHY', self.trove.instance_status(
+            self.instance_id)['api_status'])
+
+    def test_create_list_and_delete_with_trove_s_notifications(self):
+        mark = len(self.trove.conductor_log())
+        agent_mark = len(self.agent.log())
+        created = self.trove.database_create(self.instance_id,
+                                             ['sales', 'hr'])
+        self.wait_for_names(INITIAL_DATABASES + ('sales', 'hr'))
+        self.trove.wait_for_conductor_log(
+            'dbaas.database_create.end', created['request_id'], since=mark)
+
+        listed = self.trove.api(self.instance_id, 'list_databases')
+        self.assertEqual([helpers.payloads('hr', 'orders', 'sales',
+                                           'stock'), None], listed)
+        page = self.trove.api(self.instance_id, 'list_databases', limit=2,
+                              marker='orders')
+        self.assertEqual([helpers.payloads('sales', 'stock'), None], page)
+
+        deleted = self.trove.database_delete(self.instance_id, 'sales')
+        self.wait_for_names(INITIAL_DATABASES + ('hr',))
+        self.trove.wait_for_conductor_log(
+            'dbaas.database_delete.end', deleted['request_id'], since=mark)
+        # The agent logged the request under Trove's request id.
+        self.assertIn(created['request_id'], agent_process.wait_for_line(
+            self.agent.log, ('Created databases',), agent_mark, 10.0,
+            'agent'))
+
+    def test_a_refused_create_reaches_trove_s_conductor(self):
+        mark = len(self.trove.conductor_log())
+        agent_mark = len(self.agent.log())
+        refused = self.trove.database_create(
+            self.instance_id, ['ADMIN', 'fine'], precheck=False)
+        line = self.trove.wait_for_conductor_log(
+            'Guest exception on request %s' % refused['request_id'],
+            since=mark)
+        self.assertIn('ERROR trove.conductor.manager', line)
+        self.trove.wait_for_conductor_log(
+            'dbaas.database_create.error', refused['request_id'], since=mark)
+        fault = self.trove.wait_for_fault(self.instance_id)
+        message = ' '.join(fault['message'].split())
+        self.assertIn("'ADMIN'", message)
+        self.assertIn('reserved for the server', message)
+        self.assertNotIn('Traceback', fault['details'])
+        # The whole batch was refused, before any change.
+        self.assertEqual(set(INITIAL_DATABASES), self.names_on_server())
+        self.assertEqual(1, len(self.agent_errors_since(agent_mark)))
+
+    def test_rpc_ping_and_the_volume_figures(self):
+        self.assertIs(True, self.trove.api(self.instance_id, 'rpc_ping'))
+        stats = self.trove.api(self.instance_id, 'get_volume_info')
+        # The oracle: statvfs of the mount point, and Trove's own rounding
+        # to GB (trove.common.utils.to_gb).
+        expected = os.statvfs(self.server.storage)
+        total = expected.f_blocks * expected.f_frsize
+        self.assertEqual(expected.f_blocks, stats['total_blocks'])
+        self.assertEqual(max(round(total / 1024.0 ** 3, 2), 0.01),
+                         stats['total'])
+        for key in ('free_blocks', 'avail_blocks', 'free', 'used'):
+            self.assertIn(key, stats)
+
+    def test_an_unsupported_operation_is_an_answer_not_an_error(self):
+        agent_mark = len(self.agent.log())
+        for version in ('1.0', '1.3'):
+            error = self.assertRaises(
+                upstream_trove.UpstreamCallError, self.trove.call,
+                self.instance_id, 'ssl_show', version=version)
+            self.assertEqual('GuestError', error.class_name)
+            self.assertIn('The ssl_show operation is not supported by the '
+                          'mongodb guest agent', error.message)
+            self.assertNotIn('Traceback', error.message)
+        error = self.assertRaises(
+            upstream_trove.UpstreamCallError, self.trove.api,
+            self.instance_id, 'enable_root')
+        self.assertIn('enable_root operation is not supported',
+                      error.message)
+        self.assertEqual([], self.agent_errors_since(agent_mark))
+        self.assertIn('Refused ssl_show', self.agent.log()[agent_mark:])
+
+
+class GuestApiCoverageTest(StockTroveTestCase):
+    """Every method Trove 26 may send gets an answer."""
+
+    # What the agent implements; everything else it refuses.
+    IMPLEMENTED = {'prepare', 'rpc_ping', 'create_database', 'list_databases',
+                   'delete_database', 'get_filesystem_stats'}
+    # Trove's guest API and its MongoDB cluster guest API.
+    GUEST_API_MODULES = (
+        'trove.guestagent.api',
+        'trove.common.strategies.cluster.experimental.mongodb.guestagent')
+
+    def sent_by_trove(self):
+        # Read off Trove's own source: every method its clients send.
+        sent = set()
+        for module in self.GUEST_API_MODULES:
+            sent.update(re.findall(r'_(?:call|cast)\(\s*["\'](\w+)["\']',
+                                   upstream_trove.upstream_source(module)))
+        return sent
+
+    def test_every_other_method_is_refused_at_any_version(self):
+        sent = self.sent_by_trove()
+        self.assertGreater(len(sent), 60)
+        self.assertLessEqual(self.IMPLEMENTED, sent)
+        agent_mark = len(self.agent.log())
+        for method in sorted(sent - self.IMPLEMENTED):
+            for version in ('1.0', '1.3'):
+                error = self.assertRaises(
+                    upstream_trove.UpstreamCallError, self.trove.call,
+                    self.instance_id, method, version=version)
+                self.assertIn('The %s operation is not supported by the '
+                              'mongodb guest agent' % method, error.message)
+        self.assertEqual([], self.agent_errors_since(agent_mark))
+
+
+class RefusedMessagesTest(StockTroveTestCase):
+    """What does not decrypt with the instance's key is refused."""
+
+    def assert_refused(self, agent_mark, method, cause):
+        line = agent_process.wait_for_line(
+            self.agent.log, ('ERROR', 'Refused %s' % method), agent_mark,
+            10.0, 'agent')
+        self.assertIn(cause, line)
+        self.assertEqual(1, len(self.agent_errors_since(agent_mark)))
+
+    def test_a_message_made_with_another_key_is_refused(self):
+        for method in ('rpc_ping', 'list_databases'):
+            agent_mark = len(self.agent.log())
+            error = self.assertRaises(
+                upstream_trove.UpstreamCallError, self.trove.api,
+                self.instance_id, method, encryption='wrong')
+            self.assertIn('does not decrypt', error.message)
+            self.assert_refused(agent_mark, method, 'another key')
+
+    def test_a_cast_made_with_another_key_changes_nothing(self):
+        agent_mark = len(self.agent.log())
+        self.trove.database_create(self.instance_id, ['planted'],
+                                   precheck=False, encryption='wrong')
+        self.assert_refused(agent_mark, 'create_database', 'another key')
+        self.assertEqual(set(INITIAL_DATABASES), self.names_on_server())
+
+    def test_a_clear_message_to_a_keyed_agent_is_refused(self):
+        agent_mark = len(self.agent.log())
+        self.trove.database_delete(self.instance_id, 'orders',
+                                   precheck=False, encryption='none')
+        self.assert_refused(agent_mark, 'delete_database', 'in clear')
+        self.assertEqual(set(INITIAL_DATABASES), self.names_on_server())
+        agent_mark = len(self.agent.log())
+        error = self.assertRaises(
+            upstream_trove.UpstreamCallError, self.trove.api,
+            self.instance_id, 'rpc_ping', encryption='none')
+        self.assertIn('does not decrypt', error.message)
+        self.assert_refused(agent_mark, 'rpc_ping', 'in clear')
+
+
+class HeartbeatTest(StockTroveTestCase):
+    """The instance's status in Trove follows MongoDB and prepare."""
+
+    PREPARE = False
+
+    def status(self):
+        return self.trove.instance_status(self.instance_id)['status']
+
+    def wait_for_status(self, status):
+        return self.trove.wait_for_status(self.instance_id, status,
+                                          timeout=STATUS_TIMEOUT)
+
+    def test_status_follows_prepare_mongodb_and_agent_restarts(self):
+        # No heartbeat before prepare: wait three intervals and more, and
+        # the agent has sent the conductor nothing.
+        agent_process.wait_for_line(
+            self.agent.log, ('Prepare has not completed; no heartbeat',),
+            0, STATUS_TIMEOUT, 'agent')
+        agent_process.wait_for_line(
+            self.agent.log, ('Prepare has not completed; no heartbeat',),
+            len(self.agent.log()), STATUS_TIMEOUT, 'agent')
+        self.assertEqual('new', self.status())
+
+        self.trove.prepare(self.instance_id, databases=['first'])
+        self.wait_for_status('healthy')
+        self.wait_for_names(['first'])
+
+        self.server.stop()
+        self.wait_for_status('shutdown')
+        self.server.start()
+        self.wait_for_status('healthy')
+
+        # A restarted agent finds prepare done and heartbeats at once.
+        self.assertEqual(0, self.agent.stop())
+        self.server.stop()
+        self.agent.start()
+        self.wait_for_status('shutdown')
+        self.server.start()
+        self.wait_for_status('healthy')
+
+
+class RefusedCredentialsTest(StockTroveTestCase):
+    """MongoDB refusing the agent shows in Trove as an error."""
+
+    def test_refused_credentials_show_as_unknown_then_healthy(self):
+        credentials = self.server.credentials_file
+        with open(credentials) as stream:
+            good = stream.read()
+        self.addCleanup(secantus.write_credentials, credentials,
+                        secantus.OS_ADMIN, self.server.admin_password)
+        secantus.write_credentials(credentials, secantus.OS_ADMIN,
+                                   'not-the-password')
+        self.trove.wait_for_status(self.instance_id, 'unknown',
+                                   timeout=STATUS_TIMEOUT)
+        self.assertEqual('ERROR', self.trove.instance_status(
+            self.instance_id)['api_status'])
+        self.assertIn('refused the credentials', agent_process.wait_for_line(
+            self.agent.log, ('Reporting mongodb as unknown',), 0, 10.0,
+            'agent'))
+        with open(credentials, 'w') as stream:
+            stream.write(good)
+        self.trove.wait_for_status(self.instance_id, 'healthy',
+                                   timeout=STATUS_TIMEOUT)

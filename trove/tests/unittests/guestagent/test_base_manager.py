@@ -1,0 +1,144 @@
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
+"""The base Manager's heartbeat and its reports to trove-conductor."""
+
+import os
+from unittest import mock
+
+from trove.common import context as trove_context
+from trove.common import exception
+from trove.guestagent import conductor
+from trove.guestagent.datastore.experimental.mongodb import manager
+from trove.guestagent.datastore.experimental.mongodb import service
+from trove.tests import base
+
+# What Trove's API serializes into the context of a database-create: its
+# DBaaSDatabaseCreate notification, marked for the guest to finish.
+NOTIFICATION = {'notification_classname':
+                'trove.common.notification.DBaaSDatabaseCreate',
+                'server_type': 'guest', 'request_id': 'req-n1',
+                'tenant_id': 't1', 'client_ip': '10.0.0.1',
+                'server_ip': '10.0.0.2', 'instance_id': 'i1',
+                'dbname': 'sales'}
+REFUSED = exception.InvalidDatabaseRequest(problems="'x.y' is bad")
+
+
+def context_with(notification):
+    return trove_context.RequestContext.from_dict(
+        {'request_id': 'req-n1', 'trove_notification': notification})
+
+
+class ManagerTestCase(base.TestCase):
+    """A MongoDB Manager with stand-ins for MongoDB and the conductor."""
+
+    def setUp(self):
+        super().setUp()
+        self.admin = mock.Mock(spec=service.MongoDBAdmin)
+        self.conductor = mock.Mock(spec=conductor.API)
+        self.manager = manager.Manager(admin=self.admin,
+                                       conductor_api=self.conductor)
+
+
+class OutcomeReportTest(ManagerTestCase):
+
+    def test_a_success_ends_with_notify_end(self):
+        ctxt = context_with(dict(NOTIFICATION))
+        self.manager.create_database(ctxt, [{'_name': 'sales'}])
+        self.assertEqual([mock.call.notify_end(ctxt, NOTIFICATION)],
+                         self.conductor.mock_calls)
+
+    def test_a_failure_ends_with_notify_exc_info_and_still_raises(self):
+        self.admin.delete_database.side_effect = REFUSED
+        ctxt = context_with(dict(NOTIFICATION))
+        self.assertRaises(exception.InvalidDatabaseRequest,
+                          self.manager.delete_database, ctxt,
+                          {'_name': 'x.y'})
+        self.assertEqual(
+            [mock.call.notify_exc_info(ctxt, NOTIFICATION, REFUSED)],
+            self.conductor.mock_calls)
+
+    def test_no_report_when_the_sender_finishes_its_own(self):
+        for sender in ('api', 'taskmanager'):
+            self.manager.create_database(
+                context_with(dict(NOTIFICATION, server_type=sender)), [])
+        self.manager.create_database(context_with(None), [])
+        self.manager.create_database(None, [])
+        self.conductor.assert_not_called()
+        self.assertEqual([], self.conductor.mock_calls)
+
+    def test_prepare_reports_once_for_the_databases_it_creates(self):
+        ctxt = context_with(dict(NOTIFICATION))
+        self.manager.prepare(ctxt, databases=[{'_name': 'sales'}])
+        self.admin.create_database.assert_called_once_with(
+            [{'_name': 'sales'}])
+        reports = [call for call in self.conductor.mock_calls
+                   if call[0].startswith('notify')]
+        self.assertEqual([mock.call.notify_end(ctxt, NOTIFICATION)],
+                         reports)
+
+    def test_a_report_that_cannot_be_sent_leaves_the_outcome(self):
+        self.conductor.notify_end.side_effect = RuntimeError('bus down')
+        self.manager.create_database(context_with(dict(NOTIFICATION)), [])
+        self.assert_logged('WARNING', 'Could not report the outcome',
+                           'bus down')
+
+
+class HeartbeatTest(ManagerTestCase):
+
+    def prepared(self):
+        with open(self.manager_marker(), 'w'):
+            pass
+
+    @staticmethod
+    def manager_marker():
+        return manager.CONF.prepare_marker_file
+
+    def test_nothing_is_sent_before_prepare_has_completed(self):
+        self.assertFalse(os.path.exists(self.manager_marker()))
+        self.manager.report_status()
+        self.conductor.heartbeat.assert_not_called()
+        self.admin.check_access.assert_not_called()
+
+    def test_each_status_is_the_one_trove_shows(self):
+        self.prepared()
+        outcomes = [
+            (None, 'healthy'),
+            (exception.MongoDBUnreachable(
+                host='h', port=1, timeout=1, operation='listDatabases',
+                reason='refused'), 'shutdown'),
+            (exception.MongoDBTimeout(
+                host='h', port=1, timeout=1, operation='listDatabases',
+                database='admin', bound='b'), 'shutdown'),
+            (exception.MongoDBAuthenticationError(
+                user='os_admin', path='/f'), 'unknown'),
+            (exception.MongoDBNotPrimary(
+                host='h', port=1, operation='listDatabases',
+                database='admin', reason='NotWritablePrimary'), 'unknown'),
+            (None, 'healthy'),
+        ]
+        for error, expected in outcomes:
+            self.admin.check_access.side_effect = error
+            self.manager.report_status()
+            self.assertEqual(mock.call(expected),
+                             self.conductor.heartbeat.call_args)
+        self.assert_logged('WARNING', 'Reporting mongodb as shutdown',
+                           'Cannot reach MongoDB at h:1')
+        self.assert_logged('WARNING', 'Reporting mongodb as unknown',
+                           'refused the credentials')
+
+    def test_an_unchanged_status_is_logged_once(self):
+        self.prepared()
+        for _ in range(3):
+            self.manager.report_status()
+        self.assertEqual(3, self.conductor.heartbeat.call_count)
+        self.assertEqual(1, self.logs.output.count('Reporting mongodb'))
