@@ -238,6 +238,9 @@ class DatabaseCommandsMixin:
         pymongo_logger = logging.getLogger('pymongo')
         self.addCleanup(pymongo_logger.setLevel, pymongo_logger.level)
         pymongo_logger.setLevel(logging.DEBUG)
+        # With the checkpoint, so that every command the agent may send is
+        # logged.
+        self.conf.config(group='mongodb', checkpoint_after_ddl=True)
         self.admin.create_database(payloads('sales'))
         self.admin.list_databases()
         self.admin.delete_database(payload('sales'))
