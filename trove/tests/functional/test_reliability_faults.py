@@ -137,10 +137,13 @@ class ServerFaultsTest(ServerFaultsTestCase):
                  ('delete', agent.delete_database, helpers.payload('sales')))
         for label, call, *args in calls:
             _result, error, elapsed = timed(call, None, *args)
-            self.assertIsInstance(error, exception.MongoDBConnectionError,
+            # No server to send it to: the command never went out.
+            self.assertIsInstance(error, exception.MongoDBUnreachable,
                                   label)
-            self.assertIn('%s:%d' % (self.server.host, self.server.port),
-                          str(error))
+            self.assertIn('Cannot reach MongoDB at %s:%d within %s s'
+                          % (self.server.host, self.server.port,
+                             self.timeout), str(error))
+            self.assertIn('was not sent', str(error))
             self.assertLess(elapsed, self.timeout + MARGIN, label)
 
         self.server.start()
@@ -151,8 +154,9 @@ class ServerFaultsTest(ServerFaultsTestCase):
             self, 'Faults',
             'server not running when the agent starts; create, list and '
             'delete through a fresh Manager',
-            'each raised MongoDBConnectionError naming host:port within '
-            'server_selection_timeout (%.0f s) + %.0f s; the same Manager '
+            'each raised MongoDBUnreachable naming host:port and saying the '
+            'command was not sent, within server_selection_timeout (%.0f s) '
+            '+ %.0f s; the same Manager '
             'worked once the server started' % (self.timeout, MARGIN))
 
     def test_kill_mid_batch_is_reported_and_a_retry_completes(self):
