@@ -43,7 +43,7 @@ class TranslatedTest(base.TestCase):
                   bound=errors.OPERATION_TIMEOUT):
         def fail():
             conn = connection.Connection(target, self.client)
-            with errors.translated(conn, 'create', 'sales', bound):
+            with errors.Translated(conn, 'create', 'sales', bound):
                 if sent:
                     errors.CHECKOUTS.connection_checked_out(None)
                 raise failure
@@ -201,6 +201,6 @@ class TranslatedTest(base.TestCase):
     def test_non_pymongo_errors_pass_through(self):
         def fail():
             conn = connection.Connection(TARGET, self.client)
-            with errors.translated(conn, 'create', 'sales'):
+            with errors.Translated(conn, 'create', 'sales'):
                 raise KeyError('x')
         self.assertRaises(KeyError, fail)

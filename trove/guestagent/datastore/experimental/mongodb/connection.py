@@ -28,7 +28,6 @@ from oslo_log import log as logging
 import pymongo
 
 from trove.common import cfg
-from trove.common import exception
 from trove.guestagent.datastore.experimental.mongodb import credentials
 from trove.guestagent.datastore.experimental.mongodb import errors
 
@@ -97,7 +96,6 @@ class Connection:
         # only after that, and even a listing, which a secondary serves.
         self.replace_client = False
 
-    @contextlib.contextmanager
     def translated(self, operation, database,
                    bound=errors.OPERATION_TIMEOUT):
         """Raise the project's error for a pymongo failure in the block.
@@ -106,13 +104,7 @@ class Connection:
         :param database: the database it is sent to.
         :param bound: which timeout bounds the block, for the message.
         """
-        try:
-            with errors.translated(self, operation, database, bound):
-                yield
-        except (exception.MongoDBAuthenticationError,
-                exception.MongoDBNotPrimary):
-            self.replace_client = True
-            raise
+        return errors.Translated(self, operation, database, bound)
 
 
 class _PooledClient:

@@ -20,7 +20,6 @@ class of the error and on ``command_sent``, never on pymongo's exception
 underneath.
 """
 
-import contextlib
 import os
 import re
 import threading
@@ -86,24 +85,47 @@ class Checkouts(monitoring.ConnectionPoolListener):
 CHECKOUTS = Checkouts()
 
 
-@contextlib.contextmanager
-def translated(connection, operation, database, bound=OPERATION_TIMEOUT):
+class Translated:
     """Raise the project's error for a pymongo failure inside the block.
 
+    A class rather than a generator: it wraps every command the agent
+    sends.
+
     :param connection: the :class:`~.connection.Connection` in use; its
-        target names the server and the user (never the password).
+        target names the server and the user (never the password). When
+        the server refused the credentials or said it is not the primary,
+        the connection is marked for its pool to replace its client.
     :param operation: the server command sent in the block ("create").
     :param database: the database it is sent to.
     :param bound: :data:`OPERATION_TIMEOUT` or :data:`LISTING_TIMEOUT`,
         which timeout bounds the block once the command is sent.
     """
-    checkouts = CHECKOUTS.count()
-    try:
-        yield
-    except pymongo_errors.PyMongoError as exc:
-        sent = CHECKOUTS.count() != checkouts
-        raise _translation(connection, exc, operation, database, bound,
-                           sent) from exc
+
+    __slots__ = ('connection', 'operation', 'database', 'bound',
+                 'checkouts')
+
+    def __init__(self, connection, operation, database,
+                 bound=OPERATION_TIMEOUT):
+        self.connection = connection
+        self.operation = operation
+        self.database = database
+        self.bound = bound
+
+    def __enter__(self):
+        self.checkouts = CHECKOUTS.count()
+        return self
+
+    def __exit__(self, exc_type, exc, traceback):
+        if exc_type is None or not issubclass(exc_type,
+                                              pymongo_errors.PyMongoError):
+            return False
+        sent = CHECKOUTS.count() != self.checkouts
+        error = _translation(self.connection, exc, self.operation,
+                             self.database, self.bound, sent)
+        if isinstance(error, (exception.MongoDBAuthenticationError,
+                              exception.MongoDBNotPrimary)):
+            self.connection.replace_client = True
+        raise error from exc
 
 
 def _translation(connection, exc, operation, database, bound, sent):

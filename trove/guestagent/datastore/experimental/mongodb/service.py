@@ -132,7 +132,10 @@ class MongoDBAdmin:
             # twin, and a server that does not refuse case twins itself
             # would keep both.
             with _CREATE_LOCK:
-                listed = _database_names(conn)
+                # A create is a cast: its listing has operation_timeout,
+                # as its other commands, not the listing's own bound.
+                with conn.translated('listDatabases', 'admin'):
+                    listed = conn.client.list_database_names()
                 validation.refuse_case_twins(schemas, listed)
                 existing = set(listed)
                 new_names = [schema.name for schema in schemas
