@@ -184,6 +184,13 @@ class MongoDBNotDurable(MongoDBError):
                 'journal (%(reason)s).')
 
 
+class MongoDBClientError(MongoDBError):
+    """pymongo refused, in the agent's process, to send a command."""
+
+    message = _('The agent could not send the %(operation)s command on '
+                'database %(database)s: %(reason)s.')
+
+
 class MongoDBOperationError(MongoDBError):
     message = _('MongoDB refused %(operation)s on %(database)s: %(reason)s '
                 '(code %(code)s).')

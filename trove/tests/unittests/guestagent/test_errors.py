@@ -194,9 +194,13 @@ class TranslatedTest(base.TestCase):
             'bad thing, full error: ' + RAW_REPLY, 2))
         self.assertIn('bad thing', str(error))
 
-    def test_any_other_pymongo_error(self):
-        error = self.translate(pymongo_errors.InvalidName('bad'))
-        self.assertIsInstance(error, exception.MongoDBOperationError)
+    def test_an_error_of_pymongo_itself_is_not_blamed_on_the_server(self):
+        error = self.translate(pymongo_errors.InvalidOperation(
+            'Cannot use MongoClient after close'))
+        self.assertIsInstance(error, exception.MongoDBClientError)
+        self.assertEqual('The agent could not send the create command on '
+                         'database sales: Cannot use MongoClient after '
+                         'close.', str(error))
 
     def test_non_pymongo_errors_pass_through(self):
         def fail():

@@ -108,13 +108,12 @@ class Connection:
 
 
 class _PooledClient:
-    """A client, the target it was made for, and who holds it now."""
+    """A client, the target it was made for, and how many hold it now."""
 
     def __init__(self, target, client):
         self.target = target
         self.client = client
         self.holders = 0
-        self.retired = False
 
 
 class ConnectionPool:
@@ -167,7 +166,6 @@ class ConnectionPool:
                 if pooled is not None:
                     LOG.info('MongoDB connection settings changed (now %r); '
                              'new operations use a new client.', target)
-                    pooled.retired = True
                     if pooled.holders:
                         # Its last holder closes it.
                         self._retired.append(pooled)
@@ -181,11 +179,14 @@ class ConnectionPool:
         return pooled
 
     def _release(self, pooled, replace):
+        """Let go of ``pooled``; close it if it is retired and was the last.
+
+        :param replace: retire it now, if it is still the pool's.
+        """
         with self._lock:
             pooled.holders -= 1
             if replace and self._current is pooled:
                 self._current = None
-                pooled.retired = True
                 self._retired.append(pooled)
             if pooled.holders or pooled not in self._retired:
                 return
@@ -215,7 +216,6 @@ class ConnectionPool:
             self._retired = []
             self._credentials_cache = (None, None, None)
         for each in pooled:
-            each.retired = True
             each.client.close()
 
 

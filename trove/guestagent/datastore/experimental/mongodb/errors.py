@@ -179,9 +179,10 @@ def _translation(connection, exc, operation, database, bound, sent):
         return exception.MongoDBOperationError(
             operation=operation, database=database, reason=errmsg,
             code=exc.code)
-    return exception.MongoDBOperationError(
+    # Not the server's answer: pymongo refused in the agent's process.
+    return exception.MongoDBClientError(
         operation=operation, database=database,
-        reason=_reason(exc, target), code=None)
+        reason=_reason(exc, target))
 
 
 def _timeout(target, operation, database, bound):
