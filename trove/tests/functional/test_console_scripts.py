@@ -178,3 +178,30 @@ class DevScriptTest(base.TestCase):
         self.assertIn('usage: python3 tools/dev.py test', completed.stdout)
         self.assertNotIn('flake8', completed.stdout.split('\n')[0])
         self.assertNotIn('dev: pep8', completed.stdout)
+
+
+class SystemdUnitTest(base.TestCase):
+    """etc/systemd/trove-guestagent.service, as systemd reads it."""
+
+    UNIT = os.path.join(ROOT, 'etc', 'systemd', 'trove-guestagent.service')
+    INSTALLED = '/opt/trove-guestagent/bin/trove-guestagent'
+
+    def test_systemd_finds_nothing_wrong_with_it(self):
+        # The unit runs the agent where README installs it; here, where
+        # this test's agent is.
+        folder = self.useFixture(fixtures.TempDir()).path
+        with open(self.UNIT) as stream:
+            unit = stream.read()
+        self.assertIn('ExecStart=%s --config-dir /etc/trove/conf.d\n'
+                      % self.INSTALLED, unit)
+        script = os.path.join(os.path.dirname(sys.executable),
+                              'trove-guestagent')
+        self.assertTrue(os.access(script, os.X_OK), script)
+        path = os.path.join(folder, 'trove-guestagent.service')
+        with open(path, 'w') as stream:
+            stream.write(unit.replace(self.INSTALLED, script))
+        completed = subprocess.run(
+            ['systemd-analyze', 'verify', path], stdin=subprocess.DEVNULL,
+            capture_output=True, text=True, timeout=TIMEOUT)
+        self.assertEqual((0, ''), (completed.returncode,
+                                   completed.stdout + completed.stderr))
