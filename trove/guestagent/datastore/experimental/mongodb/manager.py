@@ -48,7 +48,6 @@ class Manager(manager.Manager):
     def mount_point(self):
         return CONF.mongodb.mount_point
 
-    @manager.reports_outcome
     def create_database(self, context, databases):
         LOG.info('Creating databases %s.',
                  request_log.payload_names(databases))
@@ -62,7 +61,6 @@ class Manager(manager.Manager):
                    'include': include_marker})
         return self.admin.list_databases(limit, marker, include_marker)
 
-    @manager.reports_outcome
     def delete_database(self, context, database):
         LOG.info('Deleting database %r.', request_log.payload_name(database))
         self.admin.delete_database(database)
