@@ -34,6 +34,7 @@ from oslo_log import log as logging
 
 from trove.cmd import startup
 from trove.common import cfg
+from trove.common.i18n import _
 from trove.common import log_filters
 from trove.common import rpc
 from trove.guestagent import agent as guest_agent
@@ -45,6 +46,8 @@ CONF = cfg.CONF
 LOG = logging.getLogger(__name__)
 
 PROG = 'trove-guestagent'
+# Seconds to let a start that is ending as a stop signal comes end.
+START_GRACE = 1.0
 
 # pymongo logs every command at DEBUG, and oslo.service every wait between
 # two heartbeats, which would drown the agent's own lines when an operator
@@ -115,7 +118,9 @@ def serve(agent, stop, shutdown_timeout):
 
     threading.Thread(target=start, name='guest-agent-start',
                      daemon=True).start()
-    if not _wait_for(started, stop):
+    # A start that ends as the stop comes has taken requests, which must
+    # be let finish: a start still waiting for the bus has taken none.
+    if not _wait_for(started, stop) and not started.wait(START_GRACE):
         LOG.info('Received %s before the message bus was reached; no '
                  'request was taken. Exiting.', stop.signal_name)
         return 0
@@ -161,10 +166,10 @@ def main(argv=None):
         sys.stderr.write('%s: %s\n' % (PROG, exc))
         return 2
     if not CONF.guest_id:
-        _fail('[DEFAULT] guest_id is not set: it names the instance, and '
-              'so the topic guestagent.<guest_id>, this agent serves. '
-              'Trove writes it to guest_info.conf; start the agent with '
-              '--config-dir on the folder that holds it.')
+        _fail(_('[DEFAULT] guest_id is not set: it names the instance, '
+                'and so the topic guestagent.<guest_id>, this agent '
+                'serves. Trove writes it to guest_info.conf; start the '
+                'agent with --config-dir on the folder that holds it.'))
         return 2
     too_long = startup.guest_id_problem(CONF.guest_id)
     if too_long:
@@ -172,15 +177,16 @@ def main(argv=None):
         return 2
     datastore = CONF.datastore_manager
     if datastore and datastore != manager.Manager.MANAGER:
-        _fail('[DEFAULT] datastore_manager is %r: this agent manages %s '
-              'and would refuse every request of another datastore\'s '
-              'instance.' % (datastore, manager.Manager.MANAGER))
+        _fail(_('[DEFAULT] datastore_manager is %(datastore)r: this agent '
+                'manages %(manager)s and would refuse every request of '
+                'another datastore\'s instance.')
+              % {'datastore': datastore, 'manager': manager.Manager.MANAGER})
         return 2
     try:
         agent = guest_agent.GuestAgent(manager.Manager(), CONF.guest_id)
     except Exception as exc:
         # A bad transport_url, or a driver that cannot load.
-        _fail('cannot set up the RPC server: %s' % exc)
+        _fail(_('cannot set up the RPC server: %s') % exc)
         return 1
     status = serve(agent, stop, CONF.graceful_shutdown_timeout or None)
     if status == 0:

@@ -87,12 +87,10 @@ class DatastoreOperationNotSupported(TroveError):
 class UnreadableMessage(TroveError):
     """A request that does not decrypt with the instance's key."""
 
-    message = _('Refused %(method)s: the message does not decrypt with this '
-                'instance\'s RPC key (%(reason)s). Nothing was done. Either '
-                'the sender used another instance\'s key or none, or the '
-                'message was altered on the way; check that '
-                'instance_rpc_encr_key in guest_info.conf is the one Trove '
-                'holds for instance %(guest_id)s.')
+    message = _('Refused %(method)s: %(reason)s. Nothing was done. Trove '
+                'encrypts the messages of instance %(guest_id)s with the key '
+                'it holds for it, which guest_info.conf on the instance must '
+                'hold as instance_rpc_encr_key.')
 
 
 class VolumeStatsUnavailable(TroveError):

@@ -48,7 +48,6 @@ class Manager(manager.Manager):
     def mount_point(self):
         return CONF.mongodb.mount_point
 
-    @manager.reports_outcome
     def create_database(self, context, databases):
         """Create the databases; return which were new and which existed.
 
@@ -73,7 +72,6 @@ class Manager(manager.Manager):
                    'include': include_marker})
         return self.admin.list_databases(limit, marker, include_marker)
 
-    @manager.reports_outcome
     def delete_database(self, context, database):
         """Drop the database; return it and the users MongoDB kept.
 
