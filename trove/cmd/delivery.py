@@ -76,11 +76,14 @@ class Progress:
             self._shown = False
 
 
-def _call_in_thread(function, progress, describe):
+def _call_in_thread(function, sending, on_sending, progress, describe):
     """``function()``'s result, drawing progress while it runs.
 
     The call runs in a thread of its own so that the terminal line moves
     and Ctrl-C reaches this thread at once.
+
+    :param sending: an event ``function`` sets as it starts sending.
+    :param on_sending: called once it has.
     """
     outcome = {}
 
@@ -94,6 +97,8 @@ def _call_in_thread(function, progress, describe):
                               daemon=True)
     started = time.monotonic()
     worker.start()
+    sending.wait()
+    on_sending()
     try:
         while worker.is_alive():
             progress.show(describe(time.monotonic() - started))
@@ -103,6 +108,15 @@ def _call_in_thread(function, progress, describe):
     if 'error' in outcome:
         raise outcome['error']
     return outcome['result']
+
+
+def _answers(guest, timeout):
+    """Whether an agent answers a ping for the instance within ``timeout``."""
+    try:
+        guest.rpc_ping(timeout)
+    except exception.GuestTimeout:
+        return False
+    return True
 
 
 def deliver(guest, instance, request, wait, timeout, progress=None):
@@ -119,38 +133,39 @@ def deliver(guest, instance, request, wait, timeout, progress=None):
     deadline = time.monotonic() + timeout
     values = {'instance': instance, 'timeout': '%g' % timeout}
     ping_timeout = min(CONF.agent_call_low_timeout, timeout)
-    answering = True
+    sending = threading.Event()
     try:
-        guest.rpc_ping(ping_timeout)
-    except exception.GuestTimeout:
-        answering = False
-    except KeyboardInterrupt:
-        raise Interrupted(_('Interrupted; nothing was sent.')) from None
-    if not answering:
-        values['ping'] = '%g' % ping_timeout
-        if not wait:
+        answering = _answers(guest, ping_timeout)
+        if not answering and not wait:
+            values['ping'] = '%g' % ping_timeout
             raise DeliveryError(
                 _('No agent answered for instance %(instance)s within '
                   '%(ping)s s, so nothing was sent: check that its '
                   'trove-guestagent is running on this message bus '
                   '(--wait queues the request until one answers).')
                 % values)
-        output.note(_('No agent answers for instance %(instance)s yet: the '
-                      'request waits in its queue until one does, for at '
-                      'most %(timeout)s s.') % values)
-    call_timeout = max(deadline - time.monotonic(), MIN_CALL_TIMEOUT)
+        call_timeout = max(deadline - time.monotonic(), MIN_CALL_TIMEOUT)
 
-    def describe(elapsed):
-        who = (_('the agent of instance %s') if answering
-               else _('an agent for instance %s')) % instance
-        return _('Waiting for %(who)s: %(elapsed)d s of %(timeout)d s '
-                 '(Ctrl-C stops waiting)') % {
-                     'who': who, 'elapsed': elapsed,
-                     'timeout': call_timeout}
+        def send():
+            sending.set()
+            return request(guest, call_timeout)
 
-    try:
-        return _call_in_thread(lambda: request(guest, call_timeout),
-                               progress, describe)
+        def queued():
+            if not answering:
+                output.note(_('No agent answers for instance %(instance)s '
+                              'yet: the request waits in its queue until '
+                              'one does, for at most %(timeout)s s.')
+                            % values)
+
+        def describe(elapsed):
+            who = (_('the agent of instance %s') if answering
+                   else _('an agent for instance %s')) % instance
+            return _('Waiting for %(who)s: %(elapsed)d s of %(timeout)d s '
+                     '(Ctrl-C stops waiting)') % {
+                         'who': who, 'elapsed': elapsed,
+                         'timeout': call_timeout}
+
+        return _call_in_thread(send, sending, queued, progress, describe)
     except exception.GuestTimeout:
         if answering:
             raise DeliveryError(
@@ -163,6 +178,8 @@ def deliver(guest, instance, request, wait, timeout, progress=None):
               '%(timeout)s s. The request expired unanswered in its queue, '
               'so no agent will carry it out.') % values) from None
     except KeyboardInterrupt:
+        if not sending.is_set():
+            raise Interrupted(_('Interrupted; nothing was sent.')) from None
         raise Interrupted(
             _('Interrupted. The request was sent and may still be carried '
               'out: database-list shows whether it was.')) from None
