@@ -39,6 +39,7 @@ import argparse
 import os
 import secrets
 import shlex
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -250,6 +251,9 @@ def main(argv=None):
         for line in afterwards:
             print('    ' + line)
         show('remove it with: rm -rf %s' % shlex.quote(workdir))
+    else:
+        # No instance to run again: nothing worth keeping.
+        shutil.rmtree(workdir, ignore_errors=True)
     if failures:
         show('%d step(s) did not do what was expected' % failures)
     return 1 if failures else 0
