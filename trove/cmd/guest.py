@@ -32,6 +32,7 @@ import threading
 from oslo_config import cfg as oslo_cfg
 from oslo_log import log as logging
 
+from trove.cmd import startup
 from trove.common import cfg
 from trove.common.i18n import _
 from trove.common import log_filters
@@ -39,6 +40,7 @@ from trove.common import rpc
 from trove.guestagent import agent as guest_agent
 from trove.guestagent.datastore.experimental.mongodb import manager
 from trove.guestagent.datastore.experimental.mongodb import service
+from trove import version
 
 CONF = cfg.CONF
 LOG = logging.getLogger(__name__)
@@ -133,11 +135,19 @@ def serve(agent, stop, shutdown_timeout):
 
 
 def parse_config(argv):
+    """Read the configuration and set up logging.
+
+    :raises StartupError: for a configuration file that cannot be read or
+        is not UTF-8, or a log file that cannot be opened.
+    :raises oslo_config.cfg.Error: for what oslo.config refuses.
+    """
     logging.register_options(CONF)
     logging.set_defaults(default_log_levels=(
         logging.get_default_log_levels() + _EXTRA_LOG_LEVELS))
-    CONF(argv, project='trove', prog=PROG)
-    logging.setup(CONF, 'trove')
+    startup.check_config_files(startup.files_in_argv(argv, 'trove', PROG))
+    CONF(argv, project='trove', prog=PROG,
+         version=version.version_string())
+    startup.setup_logging(CONF, 'trove')
     log_filters.install()
 
 
@@ -152,7 +162,7 @@ def main(argv=None):
     stop.install()
     try:
         parse_config(argv)
-    except oslo_cfg.Error as exc:
+    except (oslo_cfg.Error, startup.StartupError) as exc:
         sys.stderr.write('%s: %s\n' % (PROG, exc))
         return 2
     if not CONF.guest_id:
@@ -160,6 +170,10 @@ def main(argv=None):
                 'and so the topic guestagent.<guest_id>, this agent '
                 'serves. Trove writes it to guest_info.conf; start the '
                 'agent with --config-dir on the folder that holds it.'))
+        return 2
+    too_long = startup.guest_id_problem(CONF.guest_id)
+    if too_long:
+        _fail(too_long)
         return 2
     datastore = CONF.datastore_manager
     if datastore and datastore != manager.Manager.MANAGER:

@@ -72,6 +72,13 @@ class DatabaseDeleteError(TroveError):
                 'it is listed.')
 
 
+class DatabaseNotFound(TroveError):
+    """A delete of a database that does not exist: nothing was changed."""
+
+    message = _('Database %(name)r does not exist, so nothing was '
+                'deleted.%(hint)s')
+
+
 class DatastoreOperationNotSupported(TroveError):
     message = _('The %(operation)s operation is not supported by the '
                 '%(datastore)s guest agent.')
@@ -131,6 +138,14 @@ class GuestTimeout(TroveError):
                 'exchange %(exchange)s). Check that trove-guestagent runs '
                 'there with guest_id %(guest_id)s and reaches the same '
                 'message bus.')
+
+
+class GuestNotListening(TroveError):
+    message = _('No guest agent has listened for instance %(guest_id)s on '
+                'this message bus: topic %(topic)s of exchange '
+                '%(exchange)s has no queue, so nothing was sent. Check the '
+                'instance ID, and that its trove-guestagent has started '
+                'with the same transport_url and control_exchange.')
 
 
 class GuestError(TroveError):

@@ -58,9 +58,11 @@ class RawAdmin:
         ``usersInfo`` names the users MongoDB keeps after the drop, for the
         plugin's warning, and ``fsync`` puts the drop on disk.
         ``users_info=False`` and ``flush=False`` leave them out, to show
-        what they cost.
+        what they cost. A database that does not exist is refused after
+        ``listDatabases``, which names one that differs only in case.
         """
         if not self.client[name].list_collection_names():
+            self.client.list_database_names()
             return False
         if users_info:
             self.client[name].command('usersInfo')

@@ -44,6 +44,9 @@ class ManagerTestCase(base.TestCase):
     def setUp(self):
         super().setUp()
         self.admin = mock.Mock(spec=service.MongoDBAdmin)
+        # What the admin answers: the names created, the users kept.
+        self.admin.create_database.return_value = []
+        self.admin.delete_database.return_value = []
         self.conductor = mock.Mock(spec=conductor.API)
         self.manager = manager.Manager(admin=self.admin,
                                        conductor_api=self.conductor)

@@ -312,7 +312,8 @@ class DeleteDatabaseTest(base.TestCase):
         self.sales.command.return_value = {'users': [{'user': 'clerk'}]}
 
     def test_drops_and_names_the_users_left_behind(self):
-        self.assertTrue(self.admin.delete_database(helpers.payload('sales')))
+        self.assertEqual(['clerk'], self.admin.delete_database(
+            helpers.payload('sales')))
         self.sales.command.assert_called_once_with('usersInfo')
         self.connection.client.drop_database.assert_called_once_with('sales')
         self.assert_logged('INFO', "Dropped database 'sales'")
@@ -346,11 +347,22 @@ class DeleteDatabaseTest(base.TestCase):
         self.admin.delete_database(helpers.payload('sales'))
         self.assertNotIn('WARNING', self.logs.output)
 
-    def test_missing_database_is_not_dropped(self):
-        self.assertFalse(self.admin.delete_database(helpers.payload('nosuch')))
+    def test_missing_database_is_refused_and_not_dropped(self):
+        error = self.assertRaises(exception.DatabaseNotFound,
+                                  self.admin.delete_database,
+                                  helpers.payload('nosuch'))
+        self.assertEqual("Database 'nosuch' does not exist, so nothing was "
+                         "deleted.", str(error))
         self.assertFalse(self.connection.client.drop_database.called)
         self.assertEqual(0, self.connection.flushes())
-        self.assert_logged('WARNING', "'nosuch'", 'does not exist')
+
+    def test_missing_database_names_its_case_twin(self):
+        error = self.assertRaises(exception.DatabaseNotFound,
+                                  self.admin.delete_database,
+                                  helpers.payload('SALES'))
+        self.assertIn("Database names are case-sensitive, and the server "
+                      "has 'sales'.", str(error))
+        self.assertFalse(self.connection.client.drop_database.called)
 
     def test_reserved_and_bad_payloads_are_refused_before_any_call(self):
         for database in (helpers.payload('admin'), helpers.payload('Config'),

@@ -49,9 +49,20 @@ class Manager(manager.Manager):
         return CONF.mongodb.mount_point
 
     def create_database(self, context, databases):
+        """Create the databases; return which were new and which existed.
+
+        Trove casts this and ignores the answer; an operator's command
+        calls it and prints the outcome: ``{'created': [names],
+        'existed': [names]}``.
+        """
         LOG.info('Creating databases %s.',
                  request_log.payload_names(databases))
-        self.admin.create_database(databases)
+        created = self.admin.create_database(databases)
+        # Every payload was valid, or the admin would have refused them all.
+        requested = request_log.payload_names(databases)
+        return {'created': created,
+                'existed': [name for name in requested
+                            if name not in created]}
 
     def list_databases(self, context, limit=None, marker=None,
                        include_marker=False):
@@ -62,8 +73,17 @@ class Manager(manager.Manager):
         return self.admin.list_databases(limit, marker, include_marker)
 
     def delete_database(self, context, database):
-        LOG.info('Deleting database %r.', request_log.payload_name(database))
-        self.admin.delete_database(database)
+        """Drop the database; return it and the users MongoDB kept.
+
+        Trove casts this and ignores the answer; an operator's command
+        calls it and prints the outcome: ``{'deleted': name,
+        'users_kept': [names]}``. A database that does not exist is
+        refused (``DatabaseNotFound``), as Trove's other datastores do.
+        """
+        name = request_log.payload_name(database)
+        LOG.info('Deleting database %r.', name)
+        users = self.admin.delete_database(database)
+        return {'deleted': name, 'users_kept': users}
 
     def get_service_status(self):
         """healthy when MongoDB answers the agent and lets it work.

@@ -248,8 +248,9 @@ class MongoDBAdmin:
         remove them.
 
         :param database: a serialized schema.
-        :returns: ``True`` when a database was dropped, ``False`` when none
-            of that name existed.
+        :returns: the names of the users MongoDB kept.
+        :raises DatabaseNotFound: when no database of that name exists,
+            naming one that differs only in case, if the server has it.
         """
         name = validation.validated_database(database).name
         target, client = self._connection.get()
@@ -259,9 +260,10 @@ class MongoDBAdmin:
         with errors.translated(target, 'listCollections', name):
             exists = bool(client[name].list_collection_names())
         if not exists:
-            LOG.warning('Database %r does not exist; nothing was dropped.',
-                        name)
-            return False
+            # A delete that changes nothing must not pass for one that
+            # worked: 'SALES' is not 'sales'.
+            raise exception.DatabaseNotFound(
+                name=name, hint=_case_twin_hint(target, client, name))
         with errors.translated(target, 'usersInfo', name):
             users = [user['user']
                      for user in client[name].command('usersInfo')['users']]
@@ -279,7 +281,7 @@ class MongoDBAdmin:
                         'authentication database is dropped. Remove them '
                         'with dropUser on database %(name)r if they are no '
                         'longer needed.', {'name': name, 'users': users})
-        return True
+        return users
 
 
 def _database_names(target, client):
@@ -292,6 +294,15 @@ def _database_names(target, client):
     with errors.translated(target, 'listDatabases', 'admin'):
         with pymongo.timeout(target.server_selection_timeout):
             return client.list_database_names()
+
+
+def _case_twin_hint(target, client, name):
+    """What to tell of a database that differs from ``name`` only in case."""
+    twin = validation.case_twin(name, _database_names(target, client))
+    if twin is None:
+        return ''
+    return _(' Database names are case-sensitive, and the server has '
+             '%r.') % twin
 
 
 def _create_placeholder(target, client, name):
