@@ -131,11 +131,36 @@ def test(args):
 
 COMMANDS = {'demo': demo, 'test': test}
 
+USAGE = {
+    'demo': 'usage: python3 tools/dev.py demo [--transport-url URL]\n\n'
+            'The main job: a real MongoDB-protocol server, trove-guestagent '
+            'and\ntrove-mongodb over the message bus (demo --help after the '
+            'first run\ntells more).',
+    'test': 'usage: python3 tools/dev.py test [REGEX ...] [stestr run '
+            'options]\n\n'
+            'flake8 with hacking, then every test through "stestr run" '
+            '(unit and\nfunctional). Arguments go to stestr run: a regex '
+            'runs the tests whose\nnames match it, e.g. "python3 '
+            'tools/dev.py test test_operator_cli".',
+}
+
+
+def _asks_for_help(args):
+    return any(arg in ('-h', '--help') for arg in args)
+
 
 def main(argv):
     if len(argv) < 2 or argv[1] not in COMMANDS:
         sys.exit('usage: python3 tools/dev.py {%s} [args...]'
                  % ','.join(sorted(COMMANDS)))
+    if argv[1] == 'test' and _asks_for_help(argv[2:]):
+        # Before anything is installed or run.
+        print(USAGE['test'])
+        return
+    if argv[1] == 'demo' and _asks_for_help(argv[2:]) and not (
+            os.path.exists(PYTHON)):
+        print(USAGE['demo'])
+        return
     ensure_venv()
     COMMANDS[argv[1]](argv[2:])
 

@@ -16,12 +16,17 @@
 
 1. Starts SecantusDB (a MongoDB-protocol server) with authentication and an
    ``os_admin`` holding the roles a Trove guest gives it.
-2. Starts ``trove-guestagent`` as its own process, serving a new guest id
-   on the message bus.
+2. Writes the instance's configuration folder as Trove's taskmanager does
+   (``conf.d/trove-guestagent.conf`` and ``conf.d/guest_info.conf``, with
+   the instance's RPC key) and starts ``trove-guestagent --config-dir`` on
+   it, as its own process, on the message bus.
 3. Runs ``trove-mongodb database-create``, ``database-list`` and
-   ``database-delete`` against that guest, printing what each shows.
-4. Stops the agent with SIGTERM, stops the server, and removes their files
-   and queues: nothing is left running, also after Ctrl-C or a failure.
+   ``database-delete`` against that instance, printing each command as it
+   can be pasted, and what it shows.
+4. Stops the agent with SIGTERM and the server, prints the agent's log,
+   and removes the agent's queues: nothing is left running, also after
+   Ctrl-C or a failure. The folder stays, with the commands that run it
+   again by hand.
 
 The message bus: ``--transport-url URL``, else ``TROVE_TRANSPORT_URL``,
 else RabbitMQ at rabbit://guest:guest@127.0.0.1:5672/ when it answers.
@@ -32,6 +37,8 @@ process, so the agent and the commands then run inside this one.
 
 import argparse
 import os
+import secrets
+import shlex
 import shutil
 import subprocess
 import sys
@@ -53,6 +60,8 @@ from trove.tests import secantus
 CONF = cfg.CONF
 ENV_URL = 'TROVE_TRANSPORT_URL'
 FAKE_URL = 'fake://'
+# The console scripts beside this Python: what an operator runs.
+BIN = os.path.dirname(sys.executable)
 
 
 def show(text):
@@ -74,60 +83,93 @@ def choose_transport(url):
 
 
 def commands(guest_id):
-    """The operator's commands of the job, as trove-mongodb arguments."""
+    """The operator's commands of the job, and whether each should fail."""
     return [
-        ['database-create', guest_id, 'sales', '--wait'],
-        ['database-create', guest_id, 'inventory', '--wait'],
-        ['database-create', guest_id, 'hr', '--character_set', 'utf8',
-         '--wait'],
-        ['database-list', guest_id],
-        ['database-create', guest_id, 'admin'],
-        ['database-delete', guest_id, 'inventory', '--wait'],
-        ['database-list', guest_id],
-        ['database-list', guest_id, '--format', 'json'],
+        (['database-create', guest_id, 'sales'], False),
+        (['database-create', guest_id, 'inventory'], False),
+        (['database-create', guest_id, 'hr', '--character_set', 'utf8'],
+         False),
+        (['database-list', guest_id], False),
+        # The server's own database, and a case twin: refused.
+        (['database-create', guest_id, 'admin'], True),
+        (['database-create', guest_id, 'Sales'], True),
+        # It exists already: a warning, and success.
+        (['database-create', guest_id, 'sales'], False),
+        (['database-delete', guest_id, 'inventory'], False),
+        # Names are case-sensitive: this deletes nothing, and says so.
+        (['database-delete', guest_id, 'SALES'], True),
+        (['database-list', guest_id], False),
+        (['database-list', guest_id, '--format', 'json'], False),
     ]
 
 
-def run_commands(guest_id, run):
+def run_commands(guest_id, config_args, run):
+    """Run every command; return how many did not do what was expected."""
     failures = 0
-    for argv in commands(guest_id):
-        print('\n$ trove-mongodb %s' % ' '.join(argv), flush=True)
-        status = run(argv)
+    for argv, should_fail in commands(guest_id):
+        print('\n$ %s' % shlex.join(
+            [os.path.join(BIN, 'trove-mongodb')] + config_args + argv),
+            flush=True)
+        status = run(config_args + argv)
         if status:
             print('(exit status %d)' % status, flush=True)
-        # Refusing the server's own admin database is the one expected
-        # failure.
-        failures += bool(status) != ('admin' in argv)
+        failures += bool(status) != should_fail
     return failures
 
 
-def over_processes(server, url, workdir):
-    """trove-guestagent and trove-mongodb, each a process of its own."""
+def by_hand(agent, server):
+    """The commands that run the job's instance again, by hand."""
+    conf = shlex.quote(agent.config_dir)
+    return [
+        '%s --storage-path %s --host 127.0.0.1 --port %d --standalone '
+        '--auth &' % (os.path.join(BIN, 'secantusd-py'),
+                      shlex.quote(server.storage), server.port),
+        '%s --config-dir %s &' % (os.path.join(BIN, 'trove-guestagent'),
+                                  conf),
+        '%s --config-dir %s database-list %s' % (
+            os.path.join(BIN, 'trove-mongodb'), conf, agent.guest_id),
+    ]
+
+
+def over_processes(server, url, workdir, afterwards):
+    """trove-guestagent and trove-mongodb, each a process of its own.
+
+    :param afterwards: gets the commands that run the instance again.
+    """
     agent = agent_process.AgentProcess(server, url, workdir=workdir,
-                                       options={'debug': 'false'})
+                                       options={'debug': 'false'},
+                                       guest_info=True)
+    # As Trove's taskmanager writes it: the instance, its datastore and a
+    # fresh RPC key, which encrypts every message to and from the agent.
+    agent.write_guest_info(key=secrets.token_hex(16),
+                           tenant_id='demo-tenant')
     try:
-        show('starting trove-guestagent for guest %s' % agent.guest_id)
+        show('instance %s: its configuration folder is %s '
+             '(trove-guestagent.conf, and guest_info.conf with its RPC key)'
+             % (agent.guest_id, agent.config_dir))
         agent.start()
         show('trove-guestagent (pid %d) takes requests on topic '
              'guestagent.%s; its log: %s'
              % (agent.pid, agent.guest_id, agent.log_file))
-        show('each command below runs as: trove-mongodb --config-file %s '
-             '<command>' % agent.config_file)
 
         def run(argv):
-            completed = agent.cli(*argv)
+            completed = subprocess.run(
+                [os.path.join(BIN, 'trove-mongodb')] + argv,
+                stdin=subprocess.DEVNULL, capture_output=True, text=True,
+                timeout=agent_process.CLI_TIMEOUT)
             sys.stdout.write(completed.stdout)
             sys.stdout.write(completed.stderr)
             sys.stdout.flush()
             return completed.returncode
 
-        failures = run_commands(agent.guest_id, run)
+        failures = run_commands(agent.guest_id,
+                                ['--config-dir', agent.config_dir], run)
         print()
         show('stopping trove-guestagent with SIGTERM')
         show('trove-guestagent exited with status %s' % agent.stop())
-        show('what the agent logged:')
+        show('what the agent logged (%s):' % agent.log_file)
         for line in agent.log().splitlines():
-            print('    ' + line.split(' ', 3)[-1][:150])
+            print('    ' + line)
         return failures
     finally:
         agent.kill()
@@ -135,6 +177,7 @@ def over_processes(server, url, workdir):
             agent_process.delete_queues(url, agent.guest_id)
         except Exception as exc:
             show('could not remove the agent\'s queues: %s' % exc)
+        afterwards.extend(by_hand(agent, server))
 
 
 def in_process(server, workdir):
@@ -156,8 +199,8 @@ def in_process(server, workdir):
     show('trove-guestagent runs in this process for guest %s; its log: %s'
          % (guest_id, log_file))
     try:
-        return run_commands(guest_id, lambda argv: mongodb.run(
-            ['--config-file', config_file] + argv))
+        return run_commands(guest_id, ['--config-file', config_file],
+                            mongodb.run)
     finally:
         agent.stop()
         agent.wait(30)
@@ -173,6 +216,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
     url, reason = choose_transport(args.transport_url)
     workdir = tempfile.mkdtemp(prefix='trove-demo-')
+    afterwards = []
     server = secantus.SecantusServer(roles=secantus.SPEC_ROLES,
                                      workdir=workdir)
     try:
@@ -184,19 +228,32 @@ def main(argv=None):
                  'transport (%s). It reaches nothing outside this '
                  'process, so the agent runs inside it.' % reason)
             failures = in_process(server, workdir)
+        elif not agent_process.broker_reachable(url):
+            show('failed: no message broker answers at %s. Start RabbitMQ '
+                 '("rabbitmq-server -detached"), or name another with '
+                 '--transport-url or %s.'
+                 % (agent_process.describe(url), ENV_URL))
+            failures = 1
         else:
             show('message bus: %s (%s)' % (agent_process.describe(url),
                                            reason))
-            agent_process.require_broker(url)
-            failures = over_processes(server, url, workdir)
+            failures = over_processes(server, url, workdir, afterwards)
     except (agent_process.AgentError, secantus.ServerStartError,
             subprocess.SubprocessError) as exc:
         show('failed: %s' % exc)
         failures = 1
     finally:
-        server.kill()
-        shutil.rmtree(workdir, ignore_errors=True)
+        server.stop()
         show('server stopped; nothing is left running')
+    if afterwards:
+        show('the folder stays: %s. To run this instance again by hand, '
+             'paste:' % workdir)
+        for line in afterwards:
+            print('    ' + line)
+        show('remove it with: rm -rf %s' % shlex.quote(workdir))
+    else:
+        # No instance to run again: nothing worth keeping.
+        shutil.rmtree(workdir, ignore_errors=True)
     if failures:
         show('%d step(s) did not do what was expected' % failures)
     return 1 if failures else 0

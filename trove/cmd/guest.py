@@ -32,19 +32,22 @@ import threading
 from oslo_config import cfg as oslo_cfg
 from oslo_log import log as logging
 
+from trove.cmd import startup
 from trove.common import cfg
-from trove.common import exception
+from trove.common.i18n import _
 from trove.common import log_filters
 from trove.common import rpc
 from trove.guestagent import agent as guest_agent
 from trove.guestagent.datastore.experimental.mongodb import connection
-from trove.guestagent.datastore.experimental.mongodb import credentials
 from trove.guestagent.datastore.experimental.mongodb import manager
+from trove import version
 
 CONF = cfg.CONF
 LOG = logging.getLogger(__name__)
 
 PROG = 'trove-guestagent'
+# Seconds to let a start that is ending as a stop signal comes end.
+START_GRACE = 1.0
 
 # pymongo logs every command at DEBUG, and oslo.service every wait between
 # two heartbeats, which would drown the agent's own lines when an operator
@@ -115,7 +118,9 @@ def serve(agent, stop, shutdown_timeout):
 
     threading.Thread(target=start, name='guest-agent-start',
                      daemon=True).start()
-    if not _wait_for(started, stop):
+    # A start that ends as the stop comes has taken requests, which must
+    # be let finish: a start still waiting for the bus has taken none.
+    if not _wait_for(started, stop) and not started.wait(START_GRACE):
         LOG.info('Received %s before the message bus was reached; no '
                  'request was taken. Exiting.', stop.signal_name)
         return 0
@@ -130,30 +135,20 @@ def serve(agent, stop, shutdown_timeout):
 
 
 def parse_config(argv):
+    """Read the configuration and set up logging.
+
+    :raises StartupError: for a configuration file that cannot be read or
+        is not UTF-8, or a log file that cannot be opened.
+    :raises oslo_config.cfg.Error: for what oslo.config refuses.
+    """
     logging.register_options(CONF)
     logging.set_defaults(default_log_levels=(
         logging.get_default_log_levels() + _EXTRA_LOG_LEVELS))
-    CONF(argv, project='trove', prog=PROG)
-    logging.setup(CONF, 'trove')
+    startup.check_config_files(startup.files_in_argv(argv, 'trove', PROG))
+    CONF(argv, project='trove', prog=PROG,
+         version=version.version_string())
+    startup.setup_logging(CONF, 'trove')
     log_filters.install()
-
-
-def configuration_problem():
-    """What is wrong with the configuration, in one line, or ``None``.
-
-    Checked before the agent takes requests: oslo.config checks a value
-    only when it is read, and a bad one would otherwise fail every request
-    with a traceback. MongoDB itself is not asked: the agent starts while
-    it is down, and serves once it is up.
-    """
-    problem = cfg.invalid_option()
-    if problem is not None:
-        return 'invalid configuration: %s' % problem
-    try:
-        credentials.load_credentials(CONF.mongodb.admin_credentials_file)
-    except exception.CredentialsFileError as exc:
-        return str(exc)
-    return None
 
 
 def _fail(message):
@@ -167,30 +162,37 @@ def main(argv=None):
     stop.install()
     try:
         parse_config(argv)
-    except oslo_cfg.Error as exc:
+    except (oslo_cfg.Error, startup.StartupError) as exc:
         sys.stderr.write('%s: %s\n' % (PROG, exc))
         return 2
     if not CONF.guest_id:
-        _fail('[DEFAULT] guest_id is not set: it names the instance, and '
-              'so the topic guestagent.<guest_id>, this agent serves. '
-              'Trove writes it to guest_info.conf; start the agent with '
-              '--config-dir on the folder that holds it.')
+        _fail(_('[DEFAULT] guest_id is not set: it names the instance, '
+                'and so the topic guestagent.<guest_id>, this agent '
+                'serves. Trove writes it to guest_info.conf; start the '
+                'agent with --config-dir on the folder that holds it.'))
+        return 2
+    too_long = startup.guest_id_problem(CONF.guest_id)
+    if too_long:
+        _fail(too_long)
         return 2
     datastore = CONF.datastore_manager
     if datastore and datastore != manager.Manager.MANAGER:
-        _fail('[DEFAULT] datastore_manager is %r: this agent manages %s '
-              'and would refuse every request of another datastore\'s '
-              'instance.' % (datastore, manager.Manager.MANAGER))
+        _fail(_('[DEFAULT] datastore_manager is %(datastore)r: this agent '
+                'manages %(manager)s and would refuse every request of '
+                'another datastore\'s instance.')
+              % {'datastore': datastore, 'manager': manager.Manager.MANAGER})
         return 2
-    problem = configuration_problem()
-    if problem is not None:
-        _fail(problem)
+    try:
+        startup.check_options()
+        startup.check_credentials_file(CONF.mongodb.admin_credentials_file)
+    except startup.StartupError as exc:
+        _fail(str(exc))
         return 2
     try:
         agent = guest_agent.GuestAgent(manager.Manager(), CONF.guest_id)
     except Exception as exc:
         # A bad transport_url, or a driver that cannot load.
-        _fail('cannot set up the RPC server: %s' % exc)
+        _fail(_('cannot set up the RPC server: %s') % exc)
         return 1
     status = serve(agent, stop, CONF.graceful_shutdown_timeout or None)
     if status == 0:

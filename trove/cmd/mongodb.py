@@ -13,30 +13,39 @@
 """trove-mongodb: an operator's database commands, shaped like troveclient's.
 
     trove-mongodb database-create <instance> <name> [--character_set CS]
-                                  [--collate C] [--wait]
+                                  [--collate C] [--wait] [--timeout S]
     trove-mongodb database-list <instance>
     trove-mongodb database-delete <instance> <database> [--wait]
+                                  [--timeout S]
+    trove-mongodb help [<command>]
 
 ``<instance>`` is the guest id: the command goes over RPC, through the
 caller API, to the trove-guestagent serving ``guestagent.<instance>``, with
-the message bus of the configuration (``--config-file``, else the agent's
-own ``trove-guestagent.conf``). ``--local`` runs the Manager in this
-process against the configured MongoDB instead.
+the message bus of the configuration (``--config-file``, ``--config-dir``,
+else the agent's own ``trove-guestagent.conf``). ``--local`` runs the
+Manager in this process against the configured MongoDB instead.
 
-Output is a table like troveclient's, or JSON with ``--format json``. A
-failure prints one line on stderr and exits 1 (2 for a usage error);
-``--debug`` adds the traceback and the libraries' debug logs.
+A create or delete prints its outcome as the agent reports it
+(:mod:`trove.cmd.delivery`), and the agent's warnings. Output is a table
+like troveclient's, or JSON with ``--format json`` (:mod:`trove.cmd.
+output`). A failure prints one line on stderr and exits 1 (2 for a usage
+error, 130 for Ctrl-C); ``--debug`` adds the traceback and the libraries'
+debug logs.
 """
 
 import argparse
-import json
+import functools
 import logging
+import os
 import sys
-import time
+import threading
 import traceback
 
 from oslo_config import cfg as oslo_cfg
 
+from trove.cmd import delivery
+from trove.cmd import output
+from trove.cmd import startup
 from trove.common import cfg
 from trove.common import exception
 from trove.common.i18n import _
@@ -45,21 +54,26 @@ from trove.common import rpc
 from trove.guestagent import api
 from trove.guestagent.db import models
 from trove.guestagent import local
+from trove import version
 
 CONF = cfg.CONF
 PROG = 'trove-mongodb'
+AGENT_PROG = 'trove-guestagent'
 
 # Trove's API asks the guest for pages of databases_page_size (20).
 DEFAULT_PAGE_SIZE = 20
-DEFAULT_WAIT_TIMEOUT = 60.0
-WAIT_INTERVAL = 0.5
+DEFAULT_TIMEOUT = 60.0
 # How long to try the message bus before saying it is unreachable, and how
-# often to retry sending a cast to it.
+# often to retry sending to it.
 BROKER_CHECK_TIMEOUT = 3.0
 SEND_RETRIES = 2
 # Far more pages than any instance has databases; only a guest that keeps
 # inventing markers would reach it.
 MAX_PAGES = 100000
+# The exit status of a command ended by Ctrl-C, as a shell gives it.
+INTERRUPTED = 130
+# How long the command gives the message bus transport to close.
+CLOSE_TIMEOUT = 1.0
 
 _LIBRARY_LOGGERS = ('oslo_messaging', 'oslo.messaging', 'kombu', 'amqp',
                     'pymongo', 'stevedore')
@@ -70,17 +84,40 @@ class CommandError(Exception):
 
 
 class ArgumentParser(argparse.ArgumentParser):
-    """Reports a usage error in one line, as every other error."""
+    """Reports a usage error in one line, as every other error.
+
+    :param argv: the command line, to explain a name taken for an option.
+    """
+
+    def __init__(self, *args, argv=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.argv = list(argv)
 
     def error(self, message):
-        self.exit(2, '%s: error: %s (see %s --help)\n'
-                  % (PROG, message, self.prog))
+        self.exit(2, '%s: error: %s%s (see %s --help)\n'
+                  % (PROG, message, self._dash_hint(message), self.prog))
+
+    def _dash_hint(self, message):
+        """Why a name that starts with '-' was taken for an option."""
+        if ('unrecognized arguments' not in message
+                and 'required' not in message):
+            return ''
+        names = [token for token in self.argv
+                 if token.startswith('-') and not token.startswith('--')
+                 and token not in ('-h',)]
+        if not names:
+            return ''
+        return _('. %(name)s was read as an option: put a name that '
+                 'starts with "-" after "--", as in: %(prog)s '
+                 'database-create <instance> -- %(name)s') % {
+                     'name': names[0], 'prog': PROG}
 
 
 def remote_guest(instance):
     """The caller API for the agent of ``instance``, over the message bus."""
+    startup.check_guest_id(instance)
     rpc.check_broker(BROKER_CHECK_TIMEOUT)
-    return api.API(None, instance, retry=SEND_RETRIES)
+    return api.API(None, instance, retry=SEND_RETRIES, require_queue=True)
 
 
 def list_names(guest, page_size):
@@ -102,37 +139,19 @@ def list_names(guest, page_size):
                          'the listing stops.') % MAX_PAGES)
 
 
-def wait_for(guest, instance, name, listed, timeout, page_size):
-    """Poll the list until ``name`` is ``listed`` (or not), or time out."""
-    deadline = time.monotonic() + timeout
-    while (name in list_names(guest, page_size)) != listed:
-        remaining = deadline - time.monotonic()
-        if remaining <= 0:
-            state = _('listed') if listed else _('gone')
-            raise CommandError(
-                _('Database %(name)s is not %(state)s on instance '
-                  '%(instance)s after %(timeout)s s. The request was a '
-                  'cast: the guest agent\'s log says whether it failed, '
-                  'and why.')
-                % {'name': name, 'state': state, 'instance': instance,
-                   'timeout': timeout})
-        time.sleep(min(WAIT_INTERVAL, remaining))
+def _carry_out(args, guest, method, argument):
+    """The agent's answer to ``method`` (a create or delete) of ``argument``.
 
+    In this process the Manager answers it; over RPC the caller API's
+    ``<method>_outcome`` asks the agent as a call, not as Trove's cast.
+    """
+    if args.local:
+        return getattr(guest, method)(argument)
 
-def _report(args, action, name, done):
-    if args.format == 'json':
-        _print_json({'action': action, 'instance': args.instance,
-                     'database': name,
-                     'status': 'done' if done else 'accepted'})
-    elif not done:
-        print(_('Request to %(action)s database %(name)s on instance '
-                '%(instance)s has been accepted.')
-              % {'action': action, 'name': name,
-                 'instance': args.instance})
-    else:
-        state = _('is listed') if action == 'create' else _('is not listed')
-        print(_('Database %(name)s %(state)s on instance %(instance)s.')
-              % {'name': name, 'state': state, 'instance': args.instance})
+    def request(remote, timeout):
+        return getattr(remote, method + '_outcome')(argument, timeout)
+    return delivery.deliver(guest, args.instance, request, args.wait,
+                            args.timeout)
 
 
 def do_database_create(args, guest):
@@ -141,65 +160,40 @@ def do_database_create(args, guest):
                                   character_set=args.character_set,
                                   collate=args.collate)
     schema.check_create()
-    guest.create_database([schema.serialize()])
-    # A local command is done when it returns; a cast only when the list
-    # shows it.
-    if args.wait and not args.local:
-        wait_for(guest, args.instance, schema.name, True, args.timeout,
-                 args.page_size)
-    _report(args, 'create', schema.name, done=args.local or args.wait)
+    answer = _carry_out(args, guest, 'create_database', [schema.serialize()])
+    output.Outcome.of_create(args.instance, schema.name, answer).show(
+        args.format == 'json')
 
 
 def do_database_delete(args, guest):
     schema = models.MongoDBSchema(args.database)
     schema.check_delete()
-    guest.delete_database(schema.serialize())
-    # A local command is done when it returns; a cast only when the list
-    # shows it.
-    if args.wait and not args.local:
-        wait_for(guest, args.instance, schema.name, False, args.timeout,
-                 args.page_size)
-    _report(args, 'delete', schema.name, done=args.local or args.wait)
+    answer = _carry_out(args, guest, 'delete_database', schema.serialize())
+    output.Outcome.of_delete(args.instance, schema.name, answer).show(
+        args.format == 'json')
 
 
 def do_database_list(args, guest):
-    names = list_names(guest, args.page_size)
-    if args.format == 'json':
-        _print_json([{'name': name} for name in names])
-    else:
-        print_table(['Name'], [[name] for name in names])
+    output.print_databases(list_names(guest, args.page_size),
+                           args.format == 'json')
 
 
-def _print_json(value):
-    print(json.dumps(value, indent=2, ensure_ascii=False))
+def _positive(convert, what):
+    def parse(text):
+        try:
+            value = convert(text)
+        except ValueError:
+            value = None
+        if value is None or value <= 0:
+            raise argparse.ArgumentTypeError(
+                _('expected %(what)s greater than 0, not %(text)r')
+                % {'what': what, 'text': text})
+        return value
+    return parse
 
 
-def print_table(headers, rows):
-    """Print rows as troveclient's tables look (prettytable's frame)."""
-    widths = [max([len(header)] + [len(str(row[index])) for row in rows])
-              for index, header in enumerate(headers)]
-    rule = '+' + '+'.join('-' * (width + 2) for width in widths) + '+'
-
-    def line(cells):
-        return '| ' + ' | '.join(str(cell).ljust(width)
-                                 for cell, width in zip(cells, widths)) + ' |'
-
-    print('\n'.join([rule, line(headers), rule]
-                    + [line(row) for row in rows] + [rule]))
-
-
-def _positive_float(text):
-    value = float(text)
-    if value <= 0:
-        raise argparse.ArgumentTypeError(_('must be greater than 0'))
-    return value
-
-
-def _positive_int(text):
-    value = int(text)
-    if value <= 0:
-        raise argparse.ArgumentTypeError(_('must be greater than 0'))
-    return value
+_positive_float = _positive(float, _('a number of seconds'))
+_positive_int = _positive(int, _('a whole number'))
 
 
 def _add_common_options(parser, suppress):
@@ -215,7 +209,9 @@ def _add_common_options(parser, suppress):
                '~/.trove, ~, /etc/trove or /etc.'))
     parser.add_argument(
         '--config-dir', metavar='DIR', default=default(None),
-        help=_('Directory of *.conf files read after --config-file.'))
+        help=_('Directory of *.conf files read after --config-file, as '
+               'the agent\'s --config-dir: with the instance\'s '
+               'guest_info.conf, its RPC key.'))
     parser.add_argument(
         '--local', action='store_true', default=default(False),
         help=_('Run the MongoDB Manager in this process against the '
@@ -232,13 +228,15 @@ def _add_common_options(parser, suppress):
 def _add_wait_options(parser):
     parser.add_argument(
         '--wait', action='store_true',
-        help=_('Wait until database-list shows the change (the request is '
-               'a cast, so only the list tells that it was done).'))
+        help=_('When no agent answers for the instance yet, send the '
+               'request anyway and wait, up to --timeout, for one to carry '
+               'it out (without --wait the command fails at once and sends '
+               'nothing). Shows how long it has waited on a terminal.'))
     parser.add_argument(
-        '--timeout', type=_positive_float, default=DEFAULT_WAIT_TIMEOUT,
+        '--timeout', type=_positive_float, default=DEFAULT_TIMEOUT,
         metavar='SECONDS',
-        help=_('How long --wait waits (default: %s s).')
-        % DEFAULT_WAIT_TIMEOUT)
+        help=_('How long to wait for the outcome (default: %g s).')
+        % DEFAULT_TIMEOUT)
 
 
 def _add_page_size_option(parser):
@@ -249,13 +247,17 @@ def _add_page_size_option(parser):
                'databases_page_size).') % DEFAULT_PAGE_SIZE)
 
 
-def build_parser():
+def build_parser(argv=()):
     parser = ArgumentParser(
-        prog=PROG,
+        prog=PROG, argv=argv,
         description=_('Create, list and delete the databases of a Trove '
                       'MongoDB instance through its guest agent.'))
+    parser.add_argument('--version', action='version',
+                        version='%s %s' % (PROG, version.version_string()))
     _add_common_options(parser, suppress=False)
-    commands = parser.add_subparsers(dest='command', metavar='<command>')
+    commands = parser.add_subparsers(
+        dest='command', metavar='<command>',
+        parser_class=functools.partial(ArgumentParser, argv=argv))
     commands.required = True
     instance_help = _('ID of the instance: the guest_id of its agent.')
 
@@ -272,7 +274,6 @@ def build_parser():
         help=_('Optional collation type for database (MongoDB ignores '
                'it).'))
     _add_wait_options(create)
-    _add_page_size_option(create)
     create.set_defaults(func=do_database_create)
 
     listing = commands.add_parser(
@@ -289,11 +290,19 @@ def build_parser():
     delete.add_argument('database', metavar='<database>',
                         help=_('Name of the database.'))
     _add_wait_options(delete)
-    _add_page_size_option(delete)
     delete.set_defaults(func=do_database_delete)
 
     for command in (create, listing, delete):
         _add_common_options(command, suppress=True)
+
+    helper = commands.add_parser(
+        'help', help=_('Shows the help of the command, or of them all.'))
+    helper.add_argument('topic', metavar='<command>', nargs='?',
+                        choices=sorted(commands.choices),
+                        help=_('The command to show the help of.'))
+    helper.set_defaults(
+        func=None, parser_of=lambda topic: commands.choices.get(topic,
+                                                                parser))
     return parser
 
 
@@ -327,10 +336,14 @@ def _load_config(args):
         config_args += ['--config-file', path]
     if args.config_dir:
         config_args += ['--config-dir', args.config_dir]
+    # The agent's own configuration is the default, where it keeps it.
     default_files = oslo_cfg.find_config_files(project='trove',
-                                               prog='trove-guestagent')
+                                               prog=AGENT_PROG)
+    startup.check_config_files(startup.config_files(
+        args.config_file or default_files,
+        [args.config_dir] if args.config_dir else [], 'trove', AGENT_PROG))
     CONF(config_args, project='trove', prog=PROG,
-         default_config_files=default_files)
+         default_config_files=default_files, default_config_dirs=[])
 
 
 def _error(message):
@@ -352,20 +365,71 @@ def _run(args):
     return 0
 
 
-def run(argv):
+def run(argv, cleanup=False):
     """Run one command in this process; return the exit status.
 
-    The message bus transport stays open for the process's other users
-    (an in-process agent on the ``fake://`` transport, say).
+    :param cleanup: close the message bus transport at the end; otherwise
+        it stays open for the process's other users (an in-process agent
+        on the ``fake://`` transport, say).
     """
-    args = build_parser().parse_args(argv)
+    args = build_parser(argv).parse_args(argv)
+    if args.func is None:
+        args.parser_of(args.topic).print_help()
+        return 0
     undo_logging = _setup_logging(args.debug)
+    status = INTERRUPTED
+    try:
+        status = _run_reporting(args)
+        if cleanup and status != INTERRUPTED and not _close_transport():
+            status = _exit_now(status)
+        return status
+    finally:
+        undo_logging()
+
+
+def _close_transport():
+    """Close the transport, within CLOSE_TIMEOUT; whether it closed.
+
+    Still with the libraries' loggers quiet: py-amqp warns about the
+    broker's last acknowledgements while the connection closes. After a
+    call that timed out, oslo.messaging's reply poller may sleep seconds
+    before it sees the stop; the command's answer is known by then.
+    """
+    closer = threading.Thread(target=rpc.cleanup, name='close-transport',
+                              daemon=True)
+    closer.start()
+    closer.join(CLOSE_TIMEOUT)
+    return not closer.is_alive()
+
+
+def _exit_now(status):
+    """End the process with ``status``, leaving threads as they are.
+
+    A call may still wait for its answer in another thread, or the
+    transport be closing: waiting for them could hang, and ending the
+    interpreter under them print tracebacks. The broker drops the reply
+    queue by itself.
+    """
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(status)
+
+
+def _run_reporting(args):
+    """Run the command of ``args``; report a failure in one line."""
     try:
         _load_config(args)
         return _run(args)
+    except delivery.Interrupted as exc:
+        sys.stderr.write('%s\n' % exc)
+        return INTERRUPTED
+    except KeyboardInterrupt:
+        sys.stderr.write(_('Interrupted.') + '\n')
+        return INTERRUPTED
     except exception.TroveError as exc:
         return _error(exc.message)
-    except (CommandError, ValueError, oslo_cfg.Error) as exc:
+    except (CommandError, delivery.DeliveryError, ValueError,
+            oslo_cfg.Error) as exc:
         return _error(exc)
     except Exception as exc:
         if args.debug:
@@ -374,16 +438,19 @@ def run(argv):
         return _error(_('%(type)s: %(message)s (--debug shows the '
                         'traceback)') % {'type': type(exc).__name__,
                                          'message': first_line})
-    finally:
-        undo_logging()
 
 
 def main(argv=None):
     """The console script: one command, then the transport is closed."""
     try:
-        return run(sys.argv[1:] if argv is None else argv)
-    finally:
-        rpc.cleanup()
+        status = run(sys.argv[1:] if argv is None else argv, cleanup=True)
+    except KeyboardInterrupt:
+        # While the parser printed, or between two steps of run().
+        sys.stderr.write(_('Interrupted.') + '\n')
+        status = INTERRUPTED
+    if status == INTERRUPTED:
+        _exit_now(status)
+    return status
 
 
 if __name__ == '__main__':

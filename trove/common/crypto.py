@@ -20,11 +20,17 @@ characters of the hexadecimal MD5 digest of the instance key; the IV goes
 in front of the ciphertext and the whole is base64-encoded. The scheme is
 Trove's, and this module must produce and accept exactly its bytes.
 
-It carries no integrity check of its own, so what shows that a message was
-not made with this key is what decryption gives: a length that is not a
-whole number of blocks, padding that is not PKCS#7, or text that is not
-UTF-8 JSON. Any of those refuses the message; unlike Trove's own agent,
-nothing falls back to using the value as it came.
+The scheme carries no integrity check and no protection against replay:
+a message altered on purpose (its IV changed, say) or sent again can
+decrypt as well as the original, and nothing here can tell. What it does
+tell is a value that this key did not make: padding that is not PKCS#7,
+or a plaintext that is not UTF-8 JSON. Such a value is refused; unlike
+Trove's own agent, nothing falls back to using it as it came.
+
+Which of those two failed is never told apart outside this module: an
+answer that said so would let anyone on the message bus decrypt captured
+messages and forge new ones, one guessed byte at a time (a padding
+oracle).
 """
 
 import base64
@@ -69,30 +75,29 @@ def encrypt(value, key):
 def decrypt(text, key):
     """The value that ``text``, made by :func:`encrypt`, carries.
 
-    :raises DecryptionError: naming what shows that ``text`` was not made
-        with ``key`` (or was altered, or was never encrypted). The message
-        never quotes the text or the key.
+    :raises DecryptionError: saying that ``text`` is not encrypted text at
+        all, or that it does not decrypt with ``key``; never which step of
+        the decryption failed, nor the text or the key.
     """
     if not isinstance(text, str):
-        raise DecryptionError(_('a %s where encrypted text was expected')
-                              % type(text).__name__)
+        raise DecryptionError(_('a %s came where encrypted text was '
+                                'expected') % type(text).__name__)
     try:
         sealed = base64.b64decode(text.encode('ascii'), validate=True)
     except (UnicodeEncodeError, binascii.Error):
-        raise DecryptionError(_('text that is not base64'))
+        raise DecryptionError(_('text that is not base64 came where '
+                                'encrypted text was expected')) from None
     if len(sealed) < 2 * BLOCK_BYTES or len(sealed) % BLOCK_BYTES:
-        raise DecryptionError(_('%d bytes, not an IV and whole AES '
-                                'blocks') % len(sealed))
+        raise DecryptionError(_('%d bytes came, which are not an IV and '
+                                'whole AES blocks') % len(sealed))
     decryptor = _cipher(key, sealed[:BLOCK_BYTES]).decryptor()
     padded = decryptor.update(sealed[BLOCK_BYTES:]) + decryptor.finalize()
     unpadder = padding.PKCS7(BLOCK_BYTES * 8).unpadder()
     try:
         plain = unpadder.update(padded) + unpadder.finalize()
-    except ValueError:
-        raise DecryptionError(_('padding that does not match; another key '
-                                'made it, or it was altered'))
-    try:
         return json.loads(plain.decode('utf-8'))
     except ValueError:
-        raise DecryptionError(_('a plaintext that is not UTF-8 JSON; '
-                                'another key made it, or it was altered'))
+        # Bad padding and a bad plaintext end alike (see above).
+        raise DecryptionError(_('it does not decrypt with this key: '
+                                'another key made it, or it was '
+                                'altered')) from None

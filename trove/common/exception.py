@@ -72,6 +72,13 @@ class DatabaseDeleteError(TroveError):
                 'it is listed.')
 
 
+class DatabaseNotFound(TroveError):
+    """A delete of a database that does not exist: nothing was changed."""
+
+    message = _('Database %(name)r does not exist, so nothing was '
+                'deleted.%(hint)s')
+
+
 class DatastoreOperationNotSupported(TroveError):
     message = _('The %(operation)s operation is not supported by the '
                 '%(datastore)s guest agent.')
@@ -80,12 +87,10 @@ class DatastoreOperationNotSupported(TroveError):
 class UnreadableMessage(TroveError):
     """A request that does not decrypt with the instance's key."""
 
-    message = _('Refused %(method)s: the message does not decrypt with this '
-                'instance\'s RPC key (%(reason)s). Nothing was done. Either '
-                'the sender used another instance\'s key or none, or the '
-                'message was altered on the way; check that '
-                'instance_rpc_encr_key in guest_info.conf is the one Trove '
-                'holds for instance %(guest_id)s.')
+    message = _('Refused %(method)s: %(reason)s. Nothing was done. Trove '
+                'encrypts the messages of instance %(guest_id)s with the key '
+                'it holds for it, which guest_info.conf on the instance must '
+                'hold as instance_rpc_encr_key.')
 
 
 class VolumeStatsUnavailable(TroveError):
@@ -202,6 +207,14 @@ class GuestTimeout(TroveError):
                 'exchange %(exchange)s). Check that trove-guestagent runs '
                 'there with guest_id %(guest_id)s and reaches the same '
                 'message bus.')
+
+
+class GuestNotListening(TroveError):
+    message = _('No guest agent has listened for instance %(guest_id)s on '
+                'this message bus: topic %(topic)s of exchange '
+                '%(exchange)s has no queue, so nothing was sent. Check the '
+                'instance ID, and that its trove-guestagent has started '
+                'with the same transport_url and control_exchange.')
 
 
 class GuestError(TroveError):

@@ -43,6 +43,7 @@ RPC_API_VERSION = '1.3'
 # What callers send the database methods at, as Trove does.
 BASE_VERSION = '1.0'
 CONDUCTOR_VERSION = '1.0'
+CONDUCTOR_RETRIES = 2
 TOPIC_PREFIX = 'guestagent'
 
 # Callers re-raise the project's own errors from these modules with their
@@ -166,7 +167,7 @@ class RequestContextSerializer(messaging.Serializer):
         return ctxt.to_dict() if ctxt is not None else {}
 
     def deserialize_context(self, ctxt):
-        if secure_rpc.looks_encrypted(ctxt):
+        if secure_rpc.envelope_text(ctxt) is not None:
             return secure_rpc.unreadable_context(
                 _('it is encrypted, and no instance_rpc_encr_key is '
                   'configured here to read it'))
@@ -190,7 +191,8 @@ def get_client(target, timeout=None, retry=None, key=None):
         serializer=_serializer(key))
 
 
-def get_server(target, endpoints, key=None):
+def get_server(target, endpoints, key=None,
+               access_policy=messaging.DefaultRPCAccessPolicy):
     """An RPC server on the process's transport.
 
     With ``key``, what arrives is decrypted and what goes back encrypted;
@@ -198,11 +200,12 @@ def get_server(target, endpoints, key=None):
     :class:`~trove.common.secure_rpc.Unreadable` values for them to refuse.
     oslo.messaging picks the threading executor, as the process uses no
     eventlet; naming it is deprecated. Methods whose name starts with an
-    underscore are never dispatched.
+    underscore are never dispatched, and ``access_policy`` may narrow
+    what is.
     """
     return messaging.get_rpc_server(
         get_transport(), target, endpoints, serializer=_serializer(key),
-        access_policy=messaging.DefaultRPCAccessPolicy)
+        access_policy=access_policy)
 
 
 def get_conductor_client(guest_id, key=None):
@@ -213,8 +216,12 @@ def get_conductor_client(guest_id, key=None):
                                                     guest_id)
     target = messaging.Target(topic=CONF.conductor_queue,
                               version=CONDUCTOR_VERSION)
+    # A heartbeat or an outcome that cannot reach the message bus soon is
+    # given up (and logged): a cast retried without end would hold the
+    # heartbeat, or a request, for as long as the bus is down.
     return messaging.get_rpc_client(get_transport(), target,
-                                    serializer=serializer)
+                                    serializer=serializer,
+                                    retry=CONDUCTOR_RETRIES)
 
 
 def _parsed_url():

@@ -84,19 +84,28 @@ class SecureSerializer(messaging.Serializer):
             self._inner.serialize_context(ctxt), self._key)}
 
     def deserialize_context(self, ctxt):
-        if not isinstance(ctxt, dict) or CONTEXT_KEY not in ctxt:
-            return unreadable_context(_('its context was sent in clear'))
+        text = envelope_text(ctxt)
+        if text is None:
+            return unreadable_context(_(
+                'it came in clear, and this instance takes only messages '
+                'encrypted with its key'))
         try:
-            values = crypto.decrypt(ctxt[CONTEXT_KEY], self._key)
+            values = crypto.decrypt(text, self._key)
         except crypto.DecryptionError as exc:
             return unreadable_context(str(exc))
         return self._inner.deserialize_context(values)
 
 
-def looks_encrypted(ctxt):
-    """Whether a context is one of Trove's encrypted envelopes."""
-    return (isinstance(ctxt, dict) and isinstance(ctxt.get(CONTEXT_KEY), str)
-            and set(ctxt) <= {CONTEXT_KEY, INSTANCE_ID_KEY})
+def envelope_text(ctxt):
+    """The encrypted text of a context in Trove's envelope, else ``None``.
+
+    The message bus driver adds keys of its own (``msg_id``,
+    ``reply_q``, ...) beside it; no context in clear, oslo.context's or
+    Trove's, has a ``context`` key.
+    """
+    if isinstance(ctxt, dict) and isinstance(ctxt.get(CONTEXT_KEY), str):
+        return ctxt[CONTEXT_KEY]
+    return None
 
 
 class ConductorSerializer(messaging.Serializer):

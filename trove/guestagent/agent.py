@@ -21,6 +21,7 @@ import threading
 
 from oslo_log import log as logging
 import oslo_messaging as messaging
+from oslo_service import backend
 from oslo_service import loopingcall
 
 from trove.common import cfg
@@ -49,8 +50,9 @@ class GuestAgent:
                                        server=guest_id,
                                        version=rpc.RPC_API_VERSION)
         self._key = rpc.instance_key()
-        self._server = rpc.get_server(self.target, [self.endpoint],
-                                      key=self._key)
+        self._server = rpc.get_server(
+            self.target, [self.endpoint], key=self._key,
+            access_policy=endpoint.OperationsOnly)
         self._heartbeat = loopingcall.FixedIntervalLoopingCall(
             manager.report_status)
 
@@ -59,6 +61,13 @@ class GuestAgent:
         return self._server.executor_type
 
     def start(self):
+        if backend.get_backend_type() is not backend.BackendType.THREADING:
+            # Chosen when trove is first imported, unless oslo.messaging
+            # was imported before.
+            raise RuntimeError(
+                'oslo.service runs its %s backend in this process, whose '
+                'heartbeat loop would never run; import trove before '
+                'oslo.messaging.' % backend.get_backend_type().value)
         self._server.start()
         LOG.info('Guest agent %(guest)s is taking requests on topic '
                  '%(topic)s of exchange %(exchange)s at %(transport)s (RPC '
@@ -96,8 +105,11 @@ class GuestAgent:
         :param timeout: seconds, or ``None`` to wait without limit.
         :returns: ``True`` when they all finished in time.
         """
+        requests_done = threading.Event()
+
         def wait_for_both():
             self._server.wait()
+            requests_done.set()
             # A heartbeat under way still uses the MongoDB client, which
             # the process closes next.
             self._heartbeat.wait()
@@ -108,11 +120,18 @@ class GuestAgent:
         waiter.start()
         waiter.join(timeout)
         if waiter.is_alive():
-            LOG.error('Guest agent %(guest)s: %(count)d requests still ran '
-                      '%(timeout)s s after it stopped taking requests; '
-                      'exiting without them, their outcome is unknown.',
-                      {'guest': self.guest_id, 'timeout': timeout,
-                       'count': self.endpoint.in_flight})
+            if requests_done.is_set():
+                LOG.error('Guest agent %(guest)s: its last heartbeat still '
+                          'ran %(timeout)s s after it stopped; exiting '
+                          'without it.',
+                          {'guest': self.guest_id, 'timeout': timeout})
+            else:
+                LOG.error('Guest agent %(guest)s: %(count)d requests still '
+                          'ran %(timeout)s s after it stopped taking '
+                          'requests; exiting without them, their outcome '
+                          'is unknown.',
+                          {'guest': self.guest_id, 'timeout': timeout,
+                           'count': self.endpoint.in_flight})
             return False
         LOG.info('Guest agent %s finished every request it had taken.',
                  self.guest_id)

@@ -26,6 +26,14 @@ raises the agent's own error (``MongoDBConnectionError``,
 ``InvalidDatabaseRequest``, ``DatastoreOperationNotSupported``, ...) with
 its message, ``GuestTimeout`` when the agent does not answer in time, and
 ``GuestError`` for any other failure on the agent's side.
+
+An operator's command needs the outcome that a cast cannot give: it asks
+with :meth:`API.create_database_outcome` and
+:meth:`API.delete_database_outcome`, the same methods sent as calls, which
+Trove never sends. Trove's casts stay exactly as Trove sends them. With
+``require_queue``, a call that no queue takes (no agent ever listened for
+the instance on this message bus) fails at once with
+``GuestNotListening`` instead of waiting out its timeout.
 """
 
 from oslo_log import log as logging
@@ -66,12 +74,15 @@ class API:
     :param retry: how often to retry an unreachable message bus: ``None``
         retries without end, as Trove does; an operator's command passes a
         small number.
+    :param require_queue: refuse a call at once when the broker has no
+        queue for it (``GuestNotListening``); an operator's command asks
+        for it, Trove does not.
     """
 
     API_BASE_VERSION = rpc.BASE_VERSION
     PREPARE_VERSION = '1.1'
 
-    def __init__(self, context, guest_id, retry=None):
+    def __init__(self, context, guest_id, retry=None, require_queue=False):
         self.context = (context if context is not None
                         else trove_context.admin_context())
         self.id = guest_id
@@ -80,6 +91,11 @@ class API:
         self._key = rpc.instance_key()
         self.client = rpc.get_client(self.target, retry=retry,
                                      key=self._key)
+        # Only an operator's calls carry options: Trove's go as Trove
+        # sends them.
+        self._call_options = (
+            {'transport_options': messaging.TransportOptions(
+                at_least_once=True)} if require_queue else {})
 
     @property
     def agent_low_timeout(self):
@@ -89,9 +105,14 @@ class API:
         LOG.debug('Calling %(method)s on guest %(guest)s.',
                   {'method': method_name, 'guest': self.id})
         cctxt = self.client.prepare(version=self.API_BASE_VERSION,
-                                    timeout=timeout_sec)
+                                    timeout=timeout_sec,
+                                    **self._call_options)
         try:
             result = cctxt.call(self.context, method_name, **kwargs)
+        except messaging.MessageUndeliverable as exc:
+            raise exception.GuestNotListening(
+                guest_id=self.id, topic=self.target.topic,
+                exchange=CONF.control_exchange) from exc
         except exception.TroveError as exc:
             LOG.debug('Guest %(guest)s failed %(method)s: %(error)s',
                       {'guest': self.id, 'method': method_name,
@@ -135,8 +156,13 @@ class API:
         finally:
             server.wait()
 
-    def rpc_ping(self):
-        return self._call('rpc_ping', self.agent_low_timeout)
+    def rpc_ping(self, timeout=None):
+        """Call: ``True`` from an agent that takes requests.
+
+        :param timeout: seconds to wait, ``agent_call_low_timeout`` by
+            default.
+        """
+        return self._call('rpc_ping', timeout or self.agent_low_timeout)
 
     def get_volume_info(self):
         """Call: the figures of the instance's data volume."""
@@ -156,6 +182,16 @@ class API:
     def delete_database(self, database):
         """Cast: delete the database of payload ``database``."""
         self._cast('delete_database', database=database)
+
+    # An operator's requests: Trove's methods, as calls.
+
+    def create_database_outcome(self, databases, timeout):
+        """Call: create ``databases``; ``{'created', 'existed'}`` names."""
+        return self._call('create_database', timeout, databases=databases)
+
+    def delete_database_outcome(self, database, timeout):
+        """Call: delete ``database``; ``{'deleted', 'users_kept'}``."""
+        return self._call('delete_database', timeout, database=database)
 
     def prepare(self, memory_mb, packages, databases, users,
                 device_path='/dev/vdb', mount_point='/mnt/volume',

@@ -28,7 +28,6 @@ tests call it directly and get the project's errors unchanged.
 """
 
 import functools
-import inspect
 import threading
 
 from oslo_log import log as logging
@@ -66,6 +65,18 @@ def _unreadable_reason(context, arguments):
     return None
 
 
+class OperationsOnly(messaging.RPCAccessPolicyBase):
+    """Dispatches a request to the Manager's operations, and nothing else.
+
+    oslo.messaging's default policy allows every attribute of an endpoint
+    whose name does not start with an underscore, the endpoint's own
+    ``target`` included.
+    """
+
+    def is_allowed(self, endpoint, method):
+        return endpoint.is_operation(method)
+
+
 def _expected(failure):
     """``failure`` as the answer to send: its class and message alone.
 
@@ -98,12 +109,17 @@ class ManagerEndpoint:
         with self._lock:
             return self._in_flight
 
+    def is_operation(self, name):
+        """Whether ``name`` is an operation of Trove's guest API.
+
+        Only those reach the Manager: not its other methods (its
+        heartbeat, say), and nothing of the endpoint's own.
+        """
+        return name in self._manager.OPERATIONS
+
     def __getattr__(self, name):
-        # Only called for names this class lacks. The operations are the
-        # methods of the Manager's class: not its private ones, and not
-        # its properties or other attributes, callable or not.
-        if name.startswith('_') or not inspect.isfunction(
-                getattr(type(self._manager), name, None)):
+        # Only called for names this class lacks.
+        if not self.is_operation(name):
             raise AttributeError(name)
         return functools.partial(self._serve, name,
                                  getattr(self._manager, name))
@@ -116,6 +132,10 @@ class ManagerEndpoint:
         finally:
             with self._lock:
                 self._in_flight -= 1
+            # A request that oslo.messaging refuses before it reaches here
+            # (an unknown method) leaves the thread's context to be
+            # replaced by the next request's, read before anything of it
+            # is logged.
             trove_context.forget_current()
 
     def _run(self, name, method, context, arguments):
@@ -124,7 +144,8 @@ class ManagerEndpoint:
             if reason is not None:
                 raise exception.UnreadableMessage(
                     method=name, reason=reason, guest_id=CONF.guest_id)
-            return method(context, **arguments)
+            with self._manager.outcome_reported(context):
+                return method(context, **arguments)
         except exception.TroveError as exc:
             failure = exc
         except Exception:

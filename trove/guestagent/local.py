@@ -31,14 +31,14 @@ class LocalAPI:
         self._manager = manager.Manager()
 
     def create_database(self, databases):
-        self._manager.create_database(None, databases)
+        return self._manager.create_database(None, databases)
 
     def list_databases(self, limit=None, marker=None, include_marker=False):
         return self._manager.list_databases(None, limit, marker,
                                             include_marker)
 
     def delete_database(self, database):
-        self._manager.delete_database(None, database)
+        return self._manager.delete_database(None, database)
 
     def close(self):
         """Close the connections to MongoDB this process pooled."""

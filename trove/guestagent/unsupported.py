@@ -81,6 +81,8 @@ class UnsupportedOperations:
     """
 
     MANAGER = None
+    # What the agent serves over RPC: these, and nothing else.
+    OPERATIONS = frozenset(TROVE_GUEST_OPERATIONS)
 
 
 for _operation in TROVE_GUEST_OPERATIONS:

@@ -40,6 +40,8 @@ def filesystem_stats(path, datastore):
         raise exception.VolumeStatsUnavailable(
             path=path, reason=exc.strerror or type(exc).__name__,
             datastore=datastore) from exc
+    # Block counts are in fragments of f_frsize bytes (POSIX). Trove's
+    # agents multiply by f_bsize, which Linux file systems make the same.
     total = stats.f_blocks * stats.f_frsize
     free = stats.f_bfree * stats.f_frsize
     return {'block_size': stats.f_frsize,

@@ -221,6 +221,20 @@ class AgentProcess:
                 for key, value in sorted(values.items()):
                     stream.write('%s = %s\n' % (key, value))
 
+    def write_guest_info(self, key=None, tenant_id='tenant-1'):
+        """Write :attr:`guest_info_file` as Trove's taskmanager does.
+
+        :param key: the instance's RPC key, ``None`` for messages in clear.
+        """
+        values = {'guest_id': self.guest_id, 'datastore_manager': 'mongodb',
+                  'tenant_id': tenant_id}
+        if key is not None:
+            values['instance_rpc_encr_key'] = key
+        with open(self.guest_info_file, 'w') as stream:
+            stream.write('[DEFAULT]\n')
+            for name, value in sorted(values.items()):
+                stream.write('%s = %s\n' % (name, value))
+
     @property
     def running(self):
         return self._process is not None and self._process.poll() is None

@@ -22,7 +22,7 @@ datastore in ``MANAGER``, gives its ``mount_point``, implements
 :meth:`Manager.get_service_status` and its database operations.
 """
 
-import functools
+import contextlib
 import os
 
 from oslo_log import log as logging
@@ -50,38 +50,6 @@ def _guest_notification(context):
             notification.get('server_type') in _SELF_REPORTING_SENDERS):
         return None
     return notification
-
-
-def reports_outcome(method):
-    """Tell trove-conductor how a request that Trove reports on ended.
-
-    Trove's API puts a notification in the context of a database-create
-    or -delete, and its taskmanager in that of a prepare: the conductor
-    then gets ``notify_end`` on success, or ``notify_exc_info`` with the
-    error's message on failure, which it logs and sends on as the
-    request's error notification. A request without one reports nothing.
-    """
-    @functools.wraps(method)
-    def reporting(self, context, *args, **kwargs):
-        notification = _guest_notification(context)
-        if notification is None:
-            return method(self, context, *args, **kwargs)
-        # Out of the context while the method runs, so that what it runs
-        # in turn (prepare creates databases) does not report again; back
-        # in it for the report, since the conductor reads it there too.
-        context.notification = None
-        try:
-            result = method(self, context, *args, **kwargs)
-        except Exception as exc:
-            context.notification = notification
-            self._report(self.conductor.notify_exc_info, context,
-                         notification, exc)
-            raise
-        context.notification = notification
-        self._report(self.conductor.notify_end, context, notification)
-        return result
-
-    return reporting
 
 
 class Manager(unsupported.UnsupportedOperations):
@@ -115,12 +83,37 @@ class Manager(unsupported.UnsupportedOperations):
         """
         raise NotImplementedError()
 
+    @contextlib.contextmanager
+    def outcome_reported(self, context):
+        """Tell trove-conductor how the request of ``context`` ended.
+
+        The RPC endpoint runs every request inside it. Trove's API puts a
+        notification in the context of a database-create or -delete (and
+        of the user commands that older releases forward), and its
+        taskmanager in that of a prepare, leaving their end to the guest:
+        the conductor then gets ``notify_end`` on success, or
+        ``notify_exc_info`` with the error's message on failure, refusals
+        included, which it logs, sends on as the request's error
+        notification and saves as the instance's fault. A request without
+        such a notification reports nothing.
+        """
+        notification = _guest_notification(context)
+        if notification is None:
+            yield
+            return
+        try:
+            yield
+        except Exception as exc:
+            self._report(self.conductor.notify_exc_info, context,
+                         notification, exc)
+            raise
+        self._report(self.conductor.notify_end, context, notification)
+
     # Trove's guest API
 
     def rpc_ping(self, context):
         return True
 
-    @reports_outcome
     def prepare(self, context, databases=None, **instance_setup):
         """Trove's instance preparation: creates the instance's databases.
 
@@ -133,13 +126,16 @@ class Manager(unsupported.UnsupportedOperations):
         the outcome of the request.
         """
         preparation.log_skipped(instance_setup)
-        self.conductor.heartbeat(conductor.BUILDING)
+        self._send_heartbeat(conductor.BUILDING)
         try:
             if databases:
                 self.create_database(context, databases)
-        finally:
-            self._mark_prepared()
-            self.report_status()
+        except Exception:
+            # Still prepared: MongoDB runs, and the operator may create
+            # the databases again. The failure is the request's outcome.
+            self._finish_prepare()
+            raise
+        self._finish_prepare()
 
     def get_filesystem_stats(self, context, fs_path=None):
         """The figures of the data volume; ``fs_path`` is ignored.
@@ -154,6 +150,10 @@ class Manager(unsupported.UnsupportedOperations):
     @staticmethod
     def prepare_completed():
         return os.path.exists(CONF.prepare_marker_file)
+
+    def _finish_prepare(self):
+        self._mark_prepared()
+        self.report_status()
 
     def _mark_prepared(self):
         path = CONF.prepare_marker_file
@@ -185,7 +185,17 @@ class Manager(unsupported.UnsupportedOperations):
                             {'datastore': self.MANAGER, 'status': status,
                              'error': error})
             self._reported_status = status
-        self.conductor.heartbeat(status)
+        self._send_heartbeat(status)
+
+    def _send_heartbeat(self, status):
+        try:
+            self.conductor.heartbeat(status)
+        except Exception as exc:
+            # The next heartbeat tries again; Trove shows the instance in
+            # error only after agent_heartbeat_expiry without one.
+            LOG.warning('Could not send the heartbeat (%(status)s) to '
+                        'trove-conductor: %(error)s',
+                        {'status': status, 'error': exc})
 
     def _report(self, send, context, notification, *args):
         try:

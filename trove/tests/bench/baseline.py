@@ -66,9 +66,12 @@ class RawAdmin:
         """``listCollections``, ``usersInfo``, ``dropDatabase`` (j).
 
         ``users_info=False`` leaves ``usersInfo`` out, to show what it
-        costs.
+        costs. A database that does not exist is refused after
+        ``listDatabases``, which names one that differs only in case, as
+        the plugin's answer does.
         """
         if not self.client[name].list_collection_names():
+            self.client.list_database_names()
             return False
         if users_info:
             self.client[name].command('usersInfo')

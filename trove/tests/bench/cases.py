@@ -28,6 +28,7 @@ import statistics
 import time
 
 from trove.common import cfg
+from trove.common import exception
 from trove.guestagent.datastore.experimental.mongodb import credentials
 from trove.guestagent.datastore.experimental.mongodb import manager
 from trove.guestagent.datastore.experimental.mongodb import service
@@ -586,6 +587,15 @@ def rpc_rows(bench, agent, databases, repeat, walk_repeat=0, warmup=2):
 
 # Server work check.
 
+def _refused(operation, *args):
+    """Run ``operation``, which must refuse a database that is missing."""
+    try:
+        operation(*args)
+    except exception.DatabaseNotFound:
+        return
+    raise AssertionError('the plugin did not refuse a missing database')
+
+
 def server_work(server, pool):
     """The commands plugin and durable floor send for each operation.
 
@@ -624,7 +634,8 @@ def server_work(server, pool):
              lambda: plugin_manager.delete_database(None, payload(p)),
              lambda: bench.raw.delete(r)),
             ('delete missing',
-             lambda: plugin_manager.delete_database(None, payload(p)),
+             lambda: _refused(plugin_manager.delete_database, None,
+                              payload(p)),
              lambda: bench.raw.delete(r)),
             ('list page',
              lambda: plugin_manager.list_databases(None, limit=PAGE),

@@ -15,8 +15,8 @@
 No assertion here is about time: the machine running the tests may be
 slow or busy. These tests run every measuring function with tiny counts
 and check that the plugin and its baseline did the same server work and
-left the server the same, so that the figures in the README compare what
-they claim to.
+left the server the same, so that the figures in doc/benchmark.rst compare
+what they claim to.
 
 The RPC figures need RabbitMQ, as the end-to-end tests do: without a
 broker their tests fail, never skip.

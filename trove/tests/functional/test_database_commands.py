@@ -183,7 +183,8 @@ class DatabaseCommandsMixin:
                                roles=[{'role': 'read', 'db': 'shop'}])
         self.addCleanup(self._drop_user, 'shop', 'clerk')
 
-        self.admin.delete_database(payload('shop'))
+        self.assertEqual(['clerk'], self.admin.delete_database(
+            payload('shop')))
 
         self.assertNotIn('shop', self.server_names())
         self.assert_logged('WARNING', 'shop', "'clerk'", 'remain')
@@ -191,11 +192,13 @@ class DatabaseCommandsMixin:
     def _drop_user(self, database, user):
         self.root[database].command('dropUser', user)
 
-    def test_delete_of_a_missing_database_changes_nothing(self):
+    def test_delete_of_a_missing_database_is_refused_and_changes_nothing(
+            self):
         self.admin.create_database(payloads('sales'))
-        self.assertFalse(self.admin.delete_database(payload('nosuch')))
-        self.assertIn('sales', self.server_names())
-        self.assert_logged('WARNING', 'nosuch', 'does not exist')
+        for name in ('nosuch', 'SALES'):
+            self.assertRaises(exception.DatabaseNotFound,
+                              self.admin.delete_database, payload(name))
+        self.assertEqual({'sales'}, self.server_names())
 
     def test_delete_refuses_reserved_databases_in_any_case(self):
         for name in ('admin', 'ADMIN', 'Local', 'config'):

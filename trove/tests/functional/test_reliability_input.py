@@ -563,6 +563,15 @@ class GeneratedDeleteAndListTest(GeneratedInputTestCase):
             before = self.server_names()
             try:
                 self.manager.delete_database(None, payload)
+            except exception.DatabaseNotFound as error:
+                # A valid name of no database: refused, nothing changed.
+                self.assert_refused(error)
+                self.assertTrue(acceptable_payload(payload), repr(payload))
+                self.assertNotIn(fold(payload['_name']), RESERVED)
+                self.assertNotIn(payload['_name'], before)
+                self.assertEqual(before, self.server_names())
+                self.counts['absent'] += 1
+                return
             except REFUSALS as error:
                 self.assert_refused(error)
                 self.assertFalse(acceptable_payload(payload)
@@ -573,14 +582,12 @@ class GeneratedDeleteAndListTest(GeneratedInputTestCase):
                 return
             self.assertTrue(acceptable_payload(payload), repr(payload))
             self.assertNotIn(fold(payload['_name']), RESERVED)
+            self.assertIn(payload['_name'], before)
             self.assertEqual(before - {payload['_name']},
                              self.server_names())
-            if payload['_name'] in before:
-                self.counts['dropped'] += 1
-                self.root[payload['_name']].create_collection(
-                    service.PLACEHOLDER_COLLECTION)
-            else:
-                self.counts['absent'] += 1
+            self.counts['dropped'] += 1
+            self.root[payload['_name']].create_collection(
+                service.PLACEHOLDER_COLLECTION)
         check()
         self.assertGreaterEqual(self.counts['examples'], 500)
         self.assertEqual([{'_id': index} for index in range(5)],
@@ -593,7 +600,8 @@ class GeneratedDeleteAndListTest(GeneratedInputTestCase):
             'names in any case, path-like decorations, any payload'
             % self.counts['examples'],
             '%d refused before any change; %d dropped exactly the named '
-            'database; %d named no database and changed nothing'
+            'database; %d named no database, were refused as not found and '
+            'changed nothing'
             % (self.counts['refused'], self.counts['dropped'],
                self.counts['absent']))
 

@@ -94,7 +94,6 @@ class SecurityTest(base.FunctionalTestCase):
         agent.list_databases(context)
         agent.list_databases(context, limit=1, marker='hr')
         agent.delete_database(context, helpers.payload('hr'))
-        agent.delete_database(context, helpers.payload('nosuch'))
         refusals = (
             (agent.create_database, helpers.payloads('ok', 'bad.name')),
             (agent.create_database, helpers.payloads('Sales')),
@@ -106,6 +105,9 @@ class SecurityTest(base.FunctionalTestCase):
         for call, argument in refusals:
             errors.append(self.assertRaises(
                 exception.InvalidDatabaseRequest, call, context, argument))
+        errors.append(self.assertRaises(
+            exception.DatabaseNotFound, agent.delete_database, context,
+            helpers.payload('SALES')))
         return errors
 
     def test_secrets_never_reach_debug_logs_or_errors(self):

@@ -25,6 +25,7 @@ import errno
 import json
 import os
 import re
+import secrets
 import shutil
 import signal
 import tempfile
@@ -88,6 +89,9 @@ class AgentTestCase(base.TestCase):
 
     AGENT_OPTIONS = {}
     MONGODB_OPTIONS = {}
+    # True: the agent starts as Trove starts its own, with --config-dir on
+    # a guest_info.conf holding the instance's key (:attr:`key`).
+    GUEST_INFO = False
 
     @classmethod
     def setUpClass(cls):
@@ -99,8 +103,11 @@ class AgentTestCase(base.TestCase):
                                              workdir=cls.workdir)
         cls.agent = agent_process.AgentProcess(
             cls.server, cls.transport_url, workdir=cls.workdir,
-            options=cls.AGENT_OPTIONS,
+            options=cls.AGENT_OPTIONS, guest_info=cls.GUEST_INFO,
             mongodb_options=cls.MONGODB_OPTIONS)
+        cls.key = secrets.token_hex(16) if cls.GUEST_INFO else None
+        if cls.GUEST_INFO:
+            cls.agent.write_guest_info(key=cls.key)
         try:
             cls.server.start()
             cls.agent.start()
@@ -133,8 +140,11 @@ class AgentTestCase(base.TestCase):
         self.useFixture(test_messaging.Transport(self.transport_url))
         self.addCleanup(note_reply_queue)
         for secret in self.server.secret_values() + [AUTH_TOKEN,
-                                                     ROOT_PASSWORD]:
+                                                     ROOT_PASSWORD,
+                                                     self.key]:
             self.add_secret(secret)
+        # This process sends as Trove would, with the instance's key.
+        self.conf.config(instance_rpc_encr_key=self.key)
         self.addCleanup(self._assert_no_secret_in_agent_log)
         self.root = self.server.root_client()
         self.addCleanup(self.root.close)
@@ -225,7 +235,7 @@ class DatabaseCommandsOverRPCTest(AgentTestCase):
         created = self.agent.cli('database-create', self.guest_id, 'sales',
                                  '--wait')
         self.assertEqual(0, created.returncode, created.stderr)
-        self.assertEqual('Database sales is listed on instance %s.\n'
+        self.assertEqual('Database sales was created on instance %s.\n'
                          % self.guest_id, created.stdout)
         self.assertIn('sales', self.server_names())
         created = self.agent.cli('database-create', self.guest_id, 'hr',
@@ -246,14 +256,14 @@ class DatabaseCommandsOverRPCTest(AgentTestCase):
         deleted = self.agent.cli('database-delete', self.guest_id, 'hr',
                                  '--wait', '--format', 'json')
         self.assertEqual(0, deleted.returncode, deleted.stderr)
-        self.assertEqual({'action': 'delete', 'instance': self.guest_id,
-                          'database': 'hr', 'status': 'done'},
+        self.assertEqual({'instance': self.guest_id, 'database': 'hr',
+                          'result': 'deleted', 'warnings': []},
                          json.loads(deleted.stdout))
         self.assertEqual({'sales'}, self.server_names())
 
         listed = self.agent.cli('--format', 'json', 'database-list',
                                 self.guest_id)
-        self.assertEqual([{'name': 'sales'}], json.loads(listed.stdout))
+        self.assertEqual([{'Name': 'sales'}], json.loads(listed.stdout))
 
     def test_pagination_across_pages(self):
         names = ['db%02d' % index for index in range(23)]
@@ -275,7 +285,7 @@ class DatabaseCommandsOverRPCTest(AgentTestCase):
         listed = self.agent.cli('database-list', self.guest_id,
                                 '--page-size', '4', '--format', 'json')
         self.assertEqual(0, listed.returncode, listed.stderr)
-        self.assertEqual([{'name': name} for name in names],
+        self.assertEqual([{'Name': name} for name in names],
                          json.loads(listed.stdout))
         # The command followed next_marker: six calls of four.
         for marker in ('None', "'db03'", "'db19'"):
@@ -397,8 +407,8 @@ class DatabaseCommandsOverRPCTest(AgentTestCase):
             'reserved')
         self.assert_one_error_line(
             self.agent.cli('database-list', 'no-such-guest'),
-            'did not answer list_databases within %d s'
-            % CONF.agent_call_low_timeout, 'guestagent.no-such-guest')
+            'No guest agent has listened for instance no-such-guest',
+            'topic guestagent.no-such-guest of exchange trove has no queue')
         self.assertEqual(set(), self.server_names())
 
 
@@ -422,7 +432,7 @@ class ShutdownTest(AgentTestCase):
         self.wait_for_log('stopped taking requests')
         # Not taken: it arrives after the agent stopped taking requests.
         # (oslo.messaging may still acknowledge it while it closes its
-        # connection, and then drops it: see README, "Stopping the agent".)
+        # connection, and then drops it: see README, "Known limitation".)
         self.api.create_database(helpers.payloads(*self.LATE))
 
         self.assertEqual(0, self.agent.wait())

@@ -25,32 +25,36 @@ from trove.tests import helpers
 
 
 class FakeGuest:
-    """A guest agent holding ``names``, serving pages like the Manager."""
+    """A guest agent holding ``names``, answering as the Manager does."""
 
-    def __init__(self, names=(), visible_after=0):
+    def __init__(self, names=(), answering=True):
         self.names = sorted(names)
         self.calls = []
-        self.pending = []
-        self.visible_after = visible_after
+        self.answering = answering
 
-    def _apply(self):
-        if self.pending and len(self.calls) > self.visible_after:
-            for change in self.pending:
-                change()
-            self.pending = []
+    def rpc_ping(self, timeout):
+        self.calls.append(('ping', timeout))
+        if not self.answering:
+            raise exception.GuestTimeout(
+                guest_id='i1', method='rpc_ping', timeout=timeout,
+                topic='guestagent.i1', exchange='trove')
+        return True
 
-    def create_database(self, databases):
+    def create_database_outcome(self, databases, timeout):
         self.calls.append(('create', databases))
-        self.pending.append(lambda: self.names.extend(
-            db['_name'] for db in databases))
+        names = [db['_name'] for db in databases]
+        existed = [name for name in names if name in self.names]
+        self.names.extend(name for name in names if name not in existed)
+        return {'created': [name for name in names if name not in existed],
+                'existed': existed}
 
-    def delete_database(self, database):
+    def delete_database_outcome(self, database, timeout):
         self.calls.append(('delete', database))
-        self.pending.append(lambda: self.names.remove(database['_name']))
+        self.names.remove(database['_name'])
+        return {'deleted': database['_name'], 'users_kept': []}
 
     def list_databases(self, limit=None, marker=None, include_marker=False):
         self.calls.append(('list', limit, marker))
-        self._apply()
         names = sorted(self.names)
         start = 0 if marker is None else len([n for n in names
                                               if n <= marker])
@@ -71,8 +75,6 @@ class CommandTest(base.TestCase):
         self.guest = FakeGuest(['hr', 'sales'])
         self.useFixture(fixtures.MonkeyPatch(
             'trove.cmd.mongodb.remote_guest', lambda instance: self.guest))
-        self.useFixture(fixtures.MonkeyPatch(
-            'trove.cmd.mongodb.WAIT_INTERVAL', 0.01))
         # No configuration file of the machine's may change the tests.
         self.useFixture(fixtures.MonkeyPatch(
             'oslo_config.cfg.find_config_files', lambda **kwargs: []))
@@ -93,6 +95,18 @@ class CommandTest(base.TestCase):
                          '| sales |\n'
                          '+-------+\n', self.stdout.getvalue())
 
+    def test_wide_characters_align_in_the_table(self):
+        # A CJK character takes two columns of a terminal, an emoji too.
+        self.guest.names = ['\u9500\u552e', 'ab', '\U0001f600x']
+        self.assertEqual(0, self.run_command('database-list', 'i1'))
+        self.assertEqual('+------+\n'
+                         '| Name |\n'
+                         '+------+\n'
+                         '| ab   |\n'
+                         '| \u9500\u552e |\n'
+                         '| \U0001f600x  |\n'
+                         '+------+\n', self.stdout.getvalue())
+
     def test_an_empty_list_prints_the_frame(self):
         self.guest.names = []
         self.assertEqual(0, self.run_command('database-list', 'i1'))
@@ -104,7 +118,8 @@ class CommandTest(base.TestCase):
         self.assertEqual(0, self.run_command('database-list', 'i1',
                                              '--page-size', '3',
                                              '--format', 'json'))
-        self.assertEqual([{'name': 'db%02d' % n} for n in range(7)],
+        # The keys of openstack database db list -f json.
+        self.assertEqual([{'Name': 'db%02d' % n} for n in range(7)],
                          json.loads(self.stdout.getvalue()))
         self.assertEqual([('list', 3, None), ('list', 3, 'db02'),
                           ('list', 3, 'db05')], self.guest.calls)
@@ -120,41 +135,42 @@ class CommandTest(base.TestCase):
         self.assert_one_error_line(self.run_command('database-list', 'i1'),
                                    'do not advance')
 
-    def test_create_sends_troves_payload_and_reports_acceptance(self):
+    def test_create_sends_troves_payload_and_prints_the_outcome(self):
         self.assertEqual(0, self.run_command(
             'database-create', 'i1', 'orders', '--character_set', 'utf8',
             '--collate', 'utf8_bin'))
-        self.assertEqual([('create', [{'_name': 'orders',
-                                       '_character_set': 'utf8',
-                                       '_collate': 'utf8_bin'}])],
+        self.assertEqual([('ping', 5), ('create', [{'_name': 'orders',
+                                                    '_character_set': 'utf8',
+                                                    '_collate': 'utf8_bin'}])],
                          self.guest.calls)
-        self.assertEqual('Request to create database orders on instance i1 '
-                         'has been accepted.\n', self.stdout.getvalue())
-
-    def test_create_wait_polls_until_listed(self):
-        self.guest.visible_after = 3
-        self.assertEqual(0, self.run_command('database-create', 'i1',
-                                             'orders', '--wait',
-                                             '--format', 'json'))
-        self.assertEqual({'action': 'create', 'instance': 'i1',
-                          'database': 'orders', 'status': 'done'},
-                         json.loads(self.stdout.getvalue()))
-        self.assertGreater(len(self.guest.calls), 3)
-
-    def test_delete_wait_polls_until_gone(self):
-        self.guest.visible_after = 2
-        self.assertEqual(0, self.run_command('database-delete', 'i1', 'hr',
-                                             '--wait'))
-        self.assertEqual('Database hr is not listed on instance i1.\n',
+        self.assertEqual('Database orders was created on instance i1.\n',
                          self.stdout.getvalue())
+        self.assertEqual('', self.stderr.getvalue())
 
-    def test_wait_fails_after_its_timeout(self):
-        self.guest.visible_after = 10 ** 6
+    def test_create_of_an_existing_database_warns(self):
+        self.assertEqual(0, self.run_command('database-create', 'i1', 'hr',
+                                             '--format', 'json'))
+        self.assertEqual({'instance': 'i1', 'database': 'hr',
+                          'result': 'existed',
+                          'warnings': ['Database hr existed already on '
+                                       'instance i1; it was left as it '
+                                       'was.']},
+                         json.loads(self.stdout.getvalue()))
+        self.assertEqual('WARNING: Database hr existed already on instance '
+                         'i1; it was left as it was.\n',
+                         self.stderr.getvalue())
+
+    def test_no_agent_answering_sends_nothing(self):
+        self.guest.answering = False
         self.assert_one_error_line(
-            self.run_command('database-create', 'i1', 'orders', '--wait',
-                             '--timeout', '0.1'),
-            'Database orders is not listed on instance i1 after 0.1 s',
-            "guest agent's log")
+            self.run_command('database-delete', 'i1', 'hr'),
+            'No agent answered for instance i1 within 5 s, so nothing was '
+            'sent')
+        self.assertEqual([('ping', 5)], self.guest.calls)
+
+    def test_the_ping_is_no_longer_than_the_timeout(self):
+        self.run_command('database-delete', 'i1', 'hr', '--timeout', '0.5')
+        self.assertEqual(('ping', 0.5), self.guest.calls[0])
 
     def test_bad_names_are_refused_before_sending(self):
         self.assert_one_error_line(
@@ -221,7 +237,8 @@ class CommandTest(base.TestCase):
     def test_a_missing_config_file_is_one_line(self):
         self.assert_one_error_line(
             self.run_command('--config-file', '/nonexistent/x.conf',
-                             'database-list', 'i1'), 'x.conf')
+                             'database-list', 'i1'),
+            'Cannot read the configuration file /nonexistent/x.conf')
 
     def test_usage_errors_are_one_line_with_status_2(self):
         error = self.assertRaises(SystemExit, self.run_command,
@@ -234,6 +251,7 @@ class CommandTest(base.TestCase):
     def test_local_runs_the_manager_in_process(self):
         admin = mock.Mock()
         admin.list_databases.return_value = ([{'_name': 'x'}], None)
+        admin.create_database.return_value = ['y']
         with mock.patch('trove.guestagent.datastore.experimental.mongodb.'
                         'service.MongoDBAdmin', return_value=admin):
             self.assertEqual(0, self.run_command('--local', 'database-list',
@@ -244,4 +262,4 @@ class CommandTest(base.TestCase):
         admin.list_databases.assert_called_once_with(20, None, False)
         admin.create_database.assert_called_once_with(
             [{'_name': 'y', '_character_set': None, '_collate': None}])
-        self.assertIn('"status": "done"', self.stdout.getvalue())
+        self.assertIn('"result": "created"', self.stdout.getvalue())

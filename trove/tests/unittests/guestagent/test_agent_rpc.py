@@ -165,7 +165,10 @@ class AgentOverRPCTest(base.TestCase):
         self.assertIn('mongodb', str(error))
 
     def test_only_the_managers_operations_are_dispatched(self):
-        for method in ('_admin', 'admin', 'MANAGER', 'no_such_method'):
+        for method in ('_admin', 'admin', 'MANAGER', 'no_such_method',
+                       'target', 'in_flight', 'is_operation',
+                       'report_status', 'get_service_status',
+                       'outcome_reported', 'OPERATIONS'):
             self.assertRaises(messaging.NoSuchMethod, self.api._call,
                               method, 2)
 
@@ -316,5 +319,5 @@ class KeyedAgentOverRPCTest(AgentOverRPCTest):
                      10, 'the refusal logged',
                      details=lambda: self.logs.output)
         self.assert_logged('ERROR', 'Refused create_database',
-                           'a list where encrypted text was expected')
+                           'a list came where encrypted text was expected')
         self.admin.create_database.assert_not_called()

@@ -44,41 +44,58 @@ class ManagerTestCase(base.TestCase):
     def setUp(self):
         super().setUp()
         self.admin = mock.Mock(spec=service.MongoDBAdmin)
+        # What the admin answers: the names created, the users kept.
+        self.admin.create_database.return_value = []
+        self.admin.delete_database.return_value = []
         self.conductor = mock.Mock(spec=conductor.API)
         self.manager = manager.Manager(admin=self.admin,
                                        conductor_api=self.conductor)
 
 
 class OutcomeReportTest(ManagerTestCase):
+    """Requests run as the RPC endpoint runs them, inside the report."""
+
+    def serve(self, operation, ctxt, *args, **kwargs):
+        with self.manager.outcome_reported(ctxt):
+            return getattr(self.manager, operation)(ctxt, *args, **kwargs)
 
     def test_a_success_ends_with_notify_end(self):
         ctxt = context_with(dict(NOTIFICATION))
-        self.manager.create_database(ctxt, [{'_name': 'sales'}])
+        self.serve('create_database', ctxt, [{'_name': 'sales'}])
         self.assertEqual([mock.call.notify_end(ctxt, NOTIFICATION)],
                          self.conductor.mock_calls)
 
     def test_a_failure_ends_with_notify_exc_info_and_still_raises(self):
         self.admin.delete_database.side_effect = REFUSED
         ctxt = context_with(dict(NOTIFICATION))
-        self.assertRaises(exception.InvalidDatabaseRequest,
-                          self.manager.delete_database, ctxt,
-                          {'_name': 'x.y'})
+        self.assertRaises(exception.InvalidDatabaseRequest, self.serve,
+                          'delete_database', ctxt, {'_name': 'x.y'})
         self.assertEqual(
             [mock.call.notify_exc_info(ctxt, NOTIFICATION, REFUSED)],
             self.conductor.mock_calls)
 
+    def test_a_refused_operation_is_reported_as_a_failure(self):
+        # Trove releases that forward user commands notify on them too.
+        ctxt = context_with(dict(NOTIFICATION, notification_classname=(
+            'trove.common.notification.DBaaSUserCreate')))
+        error = self.assertRaises(exception.DatastoreOperationNotSupported,
+                                  self.serve, 'create_user', ctxt, users=[])
+        self.assertEqual(
+            [mock.call.notify_exc_info(ctxt, ctxt.notification, error)],
+            self.conductor.mock_calls)
+
     def test_no_report_when_the_sender_finishes_its_own(self):
         for sender in ('api', 'taskmanager'):
-            self.manager.create_database(
-                context_with(dict(NOTIFICATION, server_type=sender)), [])
-        self.manager.create_database(context_with(None), [])
-        self.manager.create_database(None, [])
-        self.conductor.assert_not_called()
+            self.serve('create_database',
+                       context_with(dict(NOTIFICATION, server_type=sender)),
+                       [])
+        self.serve('create_database', context_with(None), [])
+        self.serve('create_database', None, [])
         self.assertEqual([], self.conductor.mock_calls)
 
     def test_prepare_reports_once_for_the_databases_it_creates(self):
         ctxt = context_with(dict(NOTIFICATION))
-        self.manager.prepare(ctxt, databases=[{'_name': 'sales'}])
+        self.serve('prepare', ctxt, databases=[{'_name': 'sales'}])
         self.admin.create_database.assert_called_once_with(
             [{'_name': 'sales'}])
         reports = [call for call in self.conductor.mock_calls
@@ -88,7 +105,7 @@ class OutcomeReportTest(ManagerTestCase):
 
     def test_a_report_that_cannot_be_sent_leaves_the_outcome(self):
         self.conductor.notify_end.side_effect = RuntimeError('bus down')
-        self.manager.create_database(context_with(dict(NOTIFICATION)), [])
+        self.serve('create_database', context_with(dict(NOTIFICATION)), [])
         self.assert_logged('WARNING', 'Could not report the outcome',
                            'bus down')
 
@@ -142,3 +159,31 @@ class HeartbeatTest(ManagerTestCase):
             self.manager.report_status()
         self.assertEqual(3, self.conductor.heartbeat.call_count)
         self.assertEqual(1, self.logs.output.count('Reporting mongodb'))
+
+    def test_a_heartbeat_that_cannot_be_sent_is_logged_not_raised(self):
+        self.prepared()
+        self.conductor.heartbeat.side_effect = RuntimeError('bus down')
+        self.manager.report_status()
+        self.assert_logged('WARNING', 'Could not send the heartbeat '
+                                      '(healthy)', 'bus down')
+
+
+class PrepareTest(ManagerTestCase):
+
+    def test_a_failed_create_is_the_outcome_and_prepare_still_ends(self):
+        self.admin.create_database.side_effect = REFUSED
+        self.assertRaises(exception.InvalidDatabaseRequest,
+                          self.manager.prepare, None,
+                          databases=[{'_name': 'x.y'}])
+        self.assertTrue(self.manager.prepare_completed())
+        self.assertEqual([mock.call.heartbeat('building'),
+                          mock.call.heartbeat('healthy')],
+                         self.conductor.mock_calls)
+
+    def test_a_lost_building_heartbeat_does_not_stop_prepare(self):
+        self.conductor.heartbeat.side_effect = [RuntimeError('bus down'),
+                                                None]
+        self.manager.prepare(None, databases=[{'_name': 'sales'}])
+        self.assertTrue(self.manager.prepare_completed())
+        self.admin.create_database.assert_called_once_with(
+            [{'_name': 'sales'}])

@@ -15,6 +15,7 @@ from unittest import mock
 from trove.guestagent.datastore.experimental.mongodb import manager
 from trove.guestagent.datastore.experimental.mongodb import service
 from trove.tests import base
+from trove.tests import helpers
 
 
 class ManagerTest(base.TestCase):
@@ -22,13 +23,29 @@ class ManagerTest(base.TestCase):
     def setUp(self):
         super().setUp()
         self.admin = mock.Mock(spec=service.MongoDBAdmin)
+        # What the admin answers: the names created, the users kept.
+        self.admin.create_database.return_value = []
+        self.admin.delete_database.return_value = []
         self.manager = manager.Manager(admin=self.admin)
 
     def test_create_delegates_and_logs_the_names(self):
         batch = [{'_name': 'sales'}, {'_name': 'hr'}]
-        self.assertIsNone(self.manager.create_database(None, batch))
+        self.manager.create_database(None, batch)
         self.admin.create_database.assert_called_once_with(batch)
         self.assert_logged('DEBUG', "Creating databases ['sales', 'hr']")
+
+    def test_create_answers_which_were_new_and_which_existed(self):
+        self.admin.create_database.return_value = ['hr']
+        self.assertEqual(
+            {'created': ['hr'], 'existed': ['sales', 'orders']},
+            self.manager.create_database(
+                None, helpers.payloads('sales', 'hr', 'orders')))
+
+    def test_delete_answers_the_database_and_the_users_kept(self):
+        self.admin.delete_database.return_value = ['clerk', 'app']
+        self.assertEqual({'deleted': 'sales', 'users_kept': ['clerk', 'app']},
+                         self.manager.delete_database(
+                             None, helpers.payload('sales')))
 
     def test_list_delegates_and_returns_the_page(self):
         self.admin.list_databases.return_value = ([{'_name': 'a'}], 'a')

@@ -45,6 +45,9 @@ class PrepareTest(base.TestCase):
             self.useFixture(fixtures.TempDir()).path, 'state', 'prepared')
         self.conf.config(prepare_marker_file=self.marker)
         self.admin = mock.Mock(spec=service.MongoDBAdmin)
+        # What the admin answers: the names created, the users kept.
+        self.admin.create_database.return_value = []
+        self.admin.delete_database.return_value = []
         self.conductor = mock.Mock(spec=conductor.API)
         self.manager = manager.Manager(admin=self.admin,
                                        conductor_api=self.conductor)

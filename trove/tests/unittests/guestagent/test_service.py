@@ -403,7 +403,8 @@ class DeleteDatabaseTest(base.TestCase):
         self.sales.command.return_value = {'users': [{'user': 'clerk'}]}
 
     def test_drops_and_names_the_users_left_behind(self):
-        self.assertTrue(self.admin.delete_database(helpers.payload('sales')))
+        self.assertEqual(['clerk'], self.admin.delete_database(
+            helpers.payload('sales')))
         self.sales.command.assert_any_call('usersInfo')
         self.sales.command.assert_called_with(
             {'dropDatabase': 1, 'writeConcern': {'w': 1, 'j': True}},
@@ -457,11 +458,22 @@ class DeleteDatabaseTest(base.TestCase):
         self.admin.delete_database(helpers.payload('sales'))
         self.assertNotIn('WARNING', self.logs.output)
 
-    def test_missing_database_is_not_dropped(self):
-        self.assertFalse(self.admin.delete_database(helpers.payload('nosuch')))
+    def test_missing_database_is_refused_and_not_dropped(self):
+        error = self.assertRaises(exception.DatabaseNotFound,
+                                  self.admin.delete_database,
+                                  helpers.payload('nosuch'))
+        self.assertEqual("Database 'nosuch' does not exist, so nothing was "
+                         "deleted.", str(error))
         self.assertEqual([], self.pool.dropped())
         self.assertEqual(0, self.pool.flushes())
-        self.assert_logged('WARNING', "'nosuch'", 'does not exist')
+
+    def test_missing_database_names_its_case_twin(self):
+        error = self.assertRaises(exception.DatabaseNotFound,
+                                  self.admin.delete_database,
+                                  helpers.payload('SALES'))
+        self.assertIn("Database names are case-sensitive, and the server "
+                      "has 'sales'.", str(error))
+        self.assertEqual([], self.pool.dropped())
 
     def test_reserved_and_bad_payloads_are_refused_before_any_call(self):
         for database in (helpers.payload('admin'), helpers.payload('Config'),

@@ -160,8 +160,9 @@ class MongoDBAdmin:
         remove them.
 
         :param database: a serialized schema.
-        :returns: ``True`` when a database was dropped, ``False`` when none
-            of that name existed.
+        :returns: the names of the users MongoDB kept.
+        :raises DatabaseNotFound: when no database of that name exists,
+            naming one that differs only in case, if the server has it.
         """
         name = validation.validated_database(database).name
         checkpoint = CONF.mongodb.checkpoint_after_ddl
@@ -173,9 +174,10 @@ class MongoDBAdmin:
             with conn.translated('listCollections', name):
                 exists = bool(conn.client[name].list_collection_names())
             if not exists:
-                LOG.warning('Database %r does not exist; nothing was '
-                            'dropped.', name)
-                return False
+                # A delete that changes nothing must not pass for one that
+                # worked: 'SALES' is not 'sales'.
+                raise exception.DatabaseNotFound(
+                    name=name, hint=_case_twin_hint(conn, name))
             with conn.translated('usersInfo', name):
                 users = [user['user'] for user in
                          conn.client[name].command('usersInfo')['users']]
@@ -197,7 +199,7 @@ class MongoDBAdmin:
                         'authentication database is dropped. Remove them '
                         'with dropUser on database %(name)r if they are no '
                         'longer needed.', {'name': name, 'users': users})
-        return True
+        return users
 
 
 def _database_names(conn):
@@ -210,6 +212,15 @@ def _database_names(conn):
     with conn.translated('listDatabases', 'admin', errors.LISTING_TIMEOUT):
         with pymongo.timeout(conn.target.server_selection_timeout):
             return conn.client.list_database_names()
+
+
+def _case_twin_hint(conn, name):
+    """What to tell of a database that differs from ``name`` only in case."""
+    twin = validation.case_twin(name, _database_names(conn))
+    if twin is None:
+        return ''
+    return _(' Database names are case-sensitive, and the server has '
+             '%r.') % twin
 
 
 def _journaled(conn, database, command, value, allowed=()):

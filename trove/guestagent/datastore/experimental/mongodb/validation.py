@@ -107,6 +107,19 @@ def refuse_case_twins(schemas, listed):
     _raise_problems(problems)
 
 
+def case_twin(name, listed):
+    """The name of ``listed`` that differs from ``name`` only in case.
+
+    :returns: that name, or ``None`` when ``listed`` has none (or has
+        ``name`` itself).
+    """
+    if name in listed:
+        return None
+    folded = _fold_case(name)
+    return next((other for other in listed if _fold_case(other) == folded),
+                None)
+
+
 def validated_page(limit, marker, include_marker):
     """The arguments of a list request, as the pagination takes them.
 
