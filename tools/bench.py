@@ -42,12 +42,13 @@ from oslo_log import log as logging
 import pymongo
 
 from trove.common import cfg
-from trove.guestagent.datastore.experimental.mongodb import service
+from trove.guestagent.datastore.experimental.mongodb import connection
 from trove.tests import agent as agent_process
 from trove.tests.bench import cases
 from trove.tests.bench import memory
 from trove.tests.bench import report
 from trove.tests.bench import rpc
+from trove.tests.bench import tenant
 from trove.tests import secantus
 
 CONF = cfg.CONF
@@ -68,6 +69,12 @@ def parse_args(argv):
     parser.add_argument('--sizes', default=','.join(map(str, DEFAULT_SIZES)),
                         help='database counts for the list figures '
                              '(default: 100,1000,10000)')
+    parser.add_argument('--windows', type=int,
+                        help='windows of each contender under tenant load '
+                             '(default: 20, or 4 with --quick)')
+    parser.add_argument('--window-seconds', type=float,
+                        help='seconds per window under tenant load '
+                             '(default: 1.0, or 0.5 with --quick)')
     parser.add_argument('--no-memory', action='store_true',
                         help='skip the agent memory figure')
     parser.add_argument('--strict', action='store_true',
@@ -76,6 +83,10 @@ def parse_args(argv):
     args = parser.parse_args(argv)
     if args.repeat is None:
         args.repeat = 20 if args.quick else 200
+    if args.windows is None:
+        args.windows = 4 if args.quick else 20
+    if args.window_seconds is None:
+        args.window_seconds = 0.5 if args.quick else 1.0
     args.sizes = sorted({int(size) for size in args.sizes.split(',')})
     if args.repeat < 1 or args.sizes[0] < 1:
         parser.error('--repeat and --sizes must be positive')
@@ -178,8 +189,18 @@ def run(args, bench, workdir):
     add(cases.create_one(bench, repeat))
     add(cases.create_batch(bench, max(3, repeat // 10)))
     add(cases.delete_one(bench, repeat))
+    add(cases.checkpoint_cost(bench, max(3, repeat // 4)))
     add(cases.fresh_client(bench, max(3, repeat // 4)))
     add(cases.quiet_logging(bench, repeat))
+    say('measuring create and delete while a tenant writes (%d windows of '
+        '%.1f s for each)' % (args.windows, args.window_seconds))
+    writer = tenant.Tenant(bench.server, bench.root,
+                           os.path.join(workdir, 'tenant.samples'))
+    try:
+        add(cases.under_load(bench, writer, args.windows,
+                             args.window_seconds))
+    finally:
+        writer.close()
     rpc_agent, rpc_missing = start_rpc_agent(bench.server, workdir)
     try:
         for index, size in enumerate(sizes):
@@ -224,7 +245,7 @@ def main(argv):
         say('server: %s on %s:%d' % (server_name, server.host, server.port))
         bench = cases.Bench(server)
         populate(bench, args.sizes[0])
-        work = cases.server_work(server, service.get_connection())
+        work = cases.server_work(server, connection.get_pool())
         say('\nServer commands per operation (checked before timing):')
         say(report.work_table(work))
         rows, memory_result, rpc_missing = run(args, bench, workdir)
@@ -233,7 +254,7 @@ def main(argv):
             if server.external:
                 bench.drop(bench.populated)
             bench.close()
-        service.get_connection().close()
+        connection.get_pool().close()
         if server is not None:
             server.discard()
         shutil.rmtree(workdir, ignore_errors=True)

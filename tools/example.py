@@ -52,8 +52,8 @@ from trove.cmd import mongodb
 from trove.common import cfg
 from trove.common import rpc
 from trove.guestagent import agent as guest_agent
+from trove.guestagent.datastore.experimental.mongodb import connection
 from trove.guestagent.datastore.experimental.mongodb import manager
-from trove.guestagent.datastore.experimental.mongodb import service
 from trove.tests import agent as agent_process
 from trove.tests import secantus
 
@@ -205,7 +205,7 @@ def in_process(server, workdir):
         agent.stop()
         agent.wait(30)
         rpc.cleanup()
-        service.get_connection().close()
+        connection.get_pool().close()
         show('trove-guestagent stopped')
 
 

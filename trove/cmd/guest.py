@@ -38,8 +38,8 @@ from trove.common.i18n import _
 from trove.common import log_filters
 from trove.common import rpc
 from trove.guestagent import agent as guest_agent
+from trove.guestagent.datastore.experimental.mongodb import connection
 from trove.guestagent.datastore.experimental.mongodb import manager
-from trove.guestagent.datastore.experimental.mongodb import service
 from trove import version
 
 CONF = cfg.CONF
@@ -183,6 +183,12 @@ def main(argv=None):
               % {'datastore': datastore, 'manager': manager.Manager.MANAGER})
         return 2
     try:
+        startup.check_options()
+        startup.check_credentials_file(CONF.mongodb.admin_credentials_file)
+    except startup.StartupError as exc:
+        _fail(str(exc))
+        return 2
+    try:
         agent = guest_agent.GuestAgent(manager.Manager(), CONF.guest_id)
     except Exception as exc:
         # A bad transport_url, or a driver that cannot load.
@@ -190,7 +196,7 @@ def main(argv=None):
         return 1
     status = serve(agent, stop, CONF.graceful_shutdown_timeout or None)
     if status == 0:
-        service.get_connection().close()
+        connection.get_pool().close()
         rpc.cleanup()
     LOG.info('Guest agent %(guest)s exits with status %(status)d.',
              {'guest': CONF.guest_id, 'status': status})

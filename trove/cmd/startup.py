@@ -26,9 +26,11 @@ import os
 from oslo_config import cfg as oslo_cfg
 from oslo_log import log as logging
 
+from trove.common import cfg
 from trove.common import exception
 from trove.common.i18n import _
 from trove.common import rpc
+from trove.guestagent.datastore.experimental.mongodb import credentials
 
 # AMQP 0-9-1 carries a queue name or routing key as a short string.
 MAX_BUS_NAME_BYTES = 255
@@ -136,3 +138,32 @@ def check_guest_id(guest_id):
     problem = guest_id_problem(guest_id)
     if problem:
         raise StartupError(problem)
+
+
+def check_options(conf=cfg.CONF):
+    """Every option of the project has a value of its type and range.
+
+    oslo.config checks a value only when it is read, and a bad one would
+    otherwise fail every request that reads it, with a traceback.
+
+    :raises StartupError: naming the option, where it was set and what
+        it takes.
+    """
+    problem = cfg.invalid_option(conf)
+    if problem is not None:
+        raise StartupError(_('invalid configuration: %s') % problem)
+
+
+def check_credentials_file(path):
+    """The credentials file, when it exists, is private and well formed.
+
+    A missing file is no error: the agent then connects without
+    authentication. MongoDB itself is not asked: the agent starts while
+    it is down.
+
+    :raises StartupError: saying what is wrong with the file.
+    """
+    try:
+        credentials.load_credentials(path)
+    except exception.CredentialsFileError as exc:
+        raise StartupError(str(exc))

@@ -19,9 +19,16 @@ value; nothing copies an option into a module constant, so an override or a
 reloaded configuration takes effect on the next operation.
 """
 
+import re
+
 from oslo_config import cfg
+from oslo_config import types
+
+from trove.common.i18n import _
 
 CONF = cfg.CONF
+
+_DETAIL_RE = re.compile(r"detail='([^']*)'")
 
 # [DEFAULT] options of the guest agent process and of its callers. The
 # message bus options (transport_url, control_exchange, ...) belong to
@@ -140,6 +147,19 @@ mongodb_opts = [
         help='Seconds a single MongoDB command may take on an '
              'established connection before it fails, so that a server '
              'that stops answering cannot hang the agent.'),
+    cfg.BoolOpt(
+        'checkpoint_after_ddl', default=False,
+        help='Also have the server checkpoint (fsync) once at the end of '
+             'each database-create and database-delete request. Only for '
+             'servers that do not journal DDL, such as the SecantusDB test '
+             'server: there a crash can undo a create or a drop the agent '
+             'has reported done, and only a checkpoint prevents that. '
+             'mongod journals them: every create and drop the agent sends '
+             'carries write concern {w: 1, j: true}, which makes it '
+             'durable without a checkpoint. A checkpoint writes every '
+             'dirty page of every database, the tenant\'s included, so '
+             'with this on each request costs more the more the tenant '
+             'writes.'),
 ]
 
 CONF.register_opts(agent_opts)
@@ -150,3 +170,60 @@ CONF.register_opts(mongodb_opts, group=mongodb_group)
 def list_opts():
     """Option lists for oslo-config-generator (``trove.guestagent``)."""
     return [(None, agent_opts), (mongodb_group, mongodb_opts)]
+
+
+# What an option of each type takes, most specific type first.
+_KINDS = ((types.Port, _('a port number')),
+          (types.Integer, _('a whole number')),
+          (types.Number, _('a number')),
+          (types.Boolean, _('true or false')),
+          (types.HostAddress, _('a host name or IP address')),
+          (types.List, _('a comma-separated list')))
+
+
+def _expected(opt):
+    """What ``opt`` takes, in words: "a number from 0.1 to 10.0"."""
+    kind = next((words for kind, words in _KINDS
+                 if isinstance(opt.type, kind)), _('a string'))
+    low = getattr(opt.type, 'min', None)
+    high = getattr(opt.type, 'max', None)
+    if low is not None and high is not None:
+        return _('%(kind)s from %(low)s to %(high)s') % {
+            'kind': kind, 'low': low, 'high': high}
+    if low is not None:
+        return _('%(kind)s of at least %(low)s') % {
+            'kind': kind, 'low': low}
+    if high is not None:
+        return _('%(kind)s of at most %(high)s') % {
+            'kind': kind, 'high': high}
+    return kind
+
+
+def invalid_option(conf=CONF):
+    """Describe the first of this project's options set to a bad value.
+
+    oslo.config checks a value only when it is read, so a bad one would
+    otherwise surface only in the first request that reads it.
+
+    :returns: one line naming the option, where it was set and what it
+        takes, or ``None`` when every value is valid.
+    """
+    for group, opts in list_opts():
+        section = conf if group is None else conf[group.name]
+        for opt in opts:
+            try:
+                getattr(section, opt.dest)
+            except cfg.ConfigSourceValueError as exc:
+                # "Value for option X from LocationInfo(..., detail='F')
+                # is not valid: <why>"; oslo.config has no other way to
+                # tell where the bad value came from.
+                text = str(exc)
+                where = _DETAIL_RE.search(text)
+                return _('[%(group)s] %(name)s%(where)s must be '
+                         '%(expected)s: %(reason)s') % {
+                    'group': 'DEFAULT' if group is None else group.name,
+                    'name': opt.dest,
+                    'where': (_(' in %s') % where.group(1)) if where else '',
+                    'expected': _expected(opt),
+                    'reason': text.split(' is not valid: ', 1)[-1]}
+    return None

@@ -20,8 +20,8 @@ Unlike a cast, each returns once it is done, and raises the Manager's
 own error when it fails.
 """
 
+from trove.guestagent.datastore.experimental.mongodb import connection
 from trove.guestagent.datastore.experimental.mongodb import manager
-from trove.guestagent.datastore.experimental.mongodb import service
 
 
 class LocalAPI:
@@ -42,4 +42,4 @@ class LocalAPI:
 
     def close(self):
         """Close the connections to MongoDB this process pooled."""
-        service.get_connection().close()
+        connection.get_pool().close()

@@ -164,10 +164,11 @@ class AgentProcess:
         (:attr:`guest_info_file`, guest_id and key included), which the
         caller writes there as Trove's taskmanager does. Otherwise it
         starts with ``--config-file`` and ``guest_id`` in that file.
+    :param mongodb_options: more ``[mongodb]`` settings.
     """
 
     def __init__(self, server, url, guest_id=None, workdir=None,
-                 options=None, guest_info=False):
+                 options=None, guest_info=False, mongodb_options=None):
         self.server = server
         self.url = url
         self.guest_id = guest_id or str(uuid.uuid4())
@@ -183,6 +184,7 @@ class AgentProcess:
         self.prepare_marker = os.path.join(self.workdir, 'prepare.end')
         self.options = dict(options or {})
         self.guest_info = guest_info
+        self.mongodb_options = dict(mongodb_options or {})
         self._process = None
         self.write_config()
 
@@ -207,6 +209,7 @@ class AgentProcess:
                    # The server's own data folder stands for the volume.
                    'mount_point': getattr(self.server, 'storage',
                                           self.workdir)}
+        mongodb.update(self.mongodb_options)
         # The reply queue of each trove-mongodb run outlives the command
         # (half an hour by default); a test's commands need it no longer.
         rabbit = {'rabbit_transient_queues_ttl': '60'}

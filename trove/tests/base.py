@@ -20,7 +20,7 @@ from oslo_config import fixture as config_fixture
 import testtools
 
 from trove.common import cfg
-from trove.guestagent.datastore.experimental.mongodb import service
+from trove.guestagent.datastore.experimental.mongodb import connection
 
 
 class TestCase(testtools.TestCase):
@@ -46,7 +46,7 @@ class TestCase(testtools.TestCase):
         pymongo_logger.setLevel(logging.INFO)
         self._secrets = []
         self.addCleanup(self._assert_no_secret_logged)
-        self.addCleanup(service.get_connection().close)
+        self.addCleanup(connection.get_pool().close)
 
     def add_secret(self, secret):
         if secret:

@@ -73,6 +73,8 @@ class SecantusServer:
     """One SecantusDB server process on 127.0.0.1 with its own storage.
 
     :param roles: the os_admin roles, or ``None`` to run without auth.
+    :param test_commands: run with ``--enable-test-commands``, so that
+        :meth:`fail_command` can make the server fail chosen commands.
     """
 
     external = False
@@ -80,8 +82,9 @@ class SecantusServer:
 
     admin_user = OS_ADMIN
 
-    def __init__(self, roles=SPEC_ROLES, workdir=None):
+    def __init__(self, roles=SPEC_ROLES, workdir=None, test_commands=False):
         self.roles = tuple(roles) if roles is not None else None
+        self.test_commands = test_commands
         self.workdir = workdir or tempfile.mkdtemp(prefix='trove-secantus-')
         self.storage = os.path.join(self.workdir, 'data')
         self.log_path = os.path.join(self.workdir, 'server.log')
@@ -137,6 +140,8 @@ class SecantusServer:
                 '--standalone', '--log-level', 'WARNING']
         if auth:
             args.append('--auth')
+        if self.test_commands:
+            args.append('--enable-test-commands')
         with open(self.log_path, 'ab') as log:
             self._process = subprocess.Popen(
                 args, stdin=subprocess.DEVNULL, stdout=log,
@@ -234,6 +239,27 @@ class SecantusServer:
     def restart(self):
         self.stop()
         self.start()
+
+    def fail_command(self, commands, mode=None, app_name=None, **data):
+        """Make the server fail ``commands`` (mongod's failCommand).
+
+        :param mode: ``{'times': N}``, ``{'skip': N, 'times': M}``, or
+            ``'alwaysOn'``; ``None`` turns the fail point off.
+        :param app_name: fail only the commands of clients that name this
+            application (the agent's is ``trove-guestagent``), so that the
+            tests' own client keeps working.
+        :param data: what the failure is: ``errorCode``,
+            ``closeConnection``, ``blockConnection`` with ``blockTimeMS``.
+        """
+        data = dict(data, failCommands=list(commands))
+        if app_name is not None:
+            data['appName'] = app_name
+        client = self.root_client()
+        try:
+            client.admin.command('configureFailPoint', 'failCommand',
+                                 mode=mode or 'off', data=data)
+        finally:
+            client.close()
 
     def root_client(self, **kwargs):
         """A client with every privilege, to inspect and prepare data."""

@@ -150,8 +150,10 @@ class MongoDBSchema(DatastoreSchema):
 
     mongod refuses an empty name, a name of 64 or more bytes in UTF-8, and
     names with any of ``/ \\ . " $``, a space or NUL. This model also
-    refuses other control characters: mongod would take them, but they
-    make names that no operator can read back in ``database-list``.
+    refuses other control characters, format characters (bidi overrides,
+    zero-width characters) and line and paragraph separators: mongod
+    would take them, but they make names that no operator can read back
+    as what they are in ``database-list``.
 
     The server's own databases are those of ``[mongodb] ignore_dbs``, in
     any case: mongod compares names for case (it refuses a database whose
@@ -161,6 +163,13 @@ class MongoDBSchema(DatastoreSchema):
 
     MAX_NAME_BYTES = 63
     FORBIDDEN_CHARACTERS = frozenset('/\\. "$\x00')
+    # Unicode categories of characters that hide or rearrange what a name
+    # shows: control characters, format characters (bidi overrides such
+    # as U+202E, zero-width characters) and line and paragraph separators.
+    _UNREADABLE = {'Cc': _('the control character'),
+                   'Cf': _('the invisible format character'),
+                   'Zl': _('the line separator'),
+                   'Zp': _('the paragraph separator')}
     _ASCII_UPPER_TO_LOWER = str.maketrans('ABCDEFGHIJKLMNOPQRSTUVWXYZ',
                                           'abcdefghijklmnopqrstuvwxyz')
 
@@ -211,8 +220,13 @@ class MongoDBSchema(DatastoreSchema):
                                    'contains %(char)r; names must not '
                                    'contain / \\ . " $, a space or NUL.')
                                  % {'name': name, 'char': character})
-            if unicodedata.category(character) == 'Cc':
+            unreadable = self._UNREADABLE.get(
+                unicodedata.category(character))
+            if unreadable is not None:
                 raise ValueError(_('The MongoDB database name %(name)r '
-                                   'contains the control character '
-                                   '%(char)r.')
-                                 % {'name': name, 'char': character})
+                                   'contains %(what)s %(char)r (U+%(code)04X'
+                                   '), which would make it read as another '
+                                   'name in a listing.')
+                                 % {'name': name, 'what': unreadable,
+                                    'char': character,
+                                    'code': ord(character)})

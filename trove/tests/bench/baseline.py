@@ -10,22 +10,41 @@
 #    License for the specific language governing permissions and limitations
 #    under the License.
 
-"""The floor: raw pymongo doing the plugin's server work, and nothing else.
+"""The floor: what a careful operator would send by hand, in raw pymongo.
 
-:class:`RawAdmin` sends the server exactly the commands the plugin sends
-for each operation and does no more in Python than the operation needs
-to be correct (skip what exists, hide the server's databases, sort,
-page). The plugin's validation, logging and payload building are what
-the benchmark measures against it.
+:class:`RawAdmin` is written from MongoDB's own documentation, not from
+the plugin: a plain authenticated ``MongoClient``, and for each operation
+the checks and the change an operator would make for the same outcome,
+durably:
+
+* create: list the databases (``listDatabases``, names only) so that an
+  existing database is left alone and a case twin is seen; then make the
+  new database exist with an empty collection (``create``) whose write
+  concern ``{w: 1, j: true}`` has the server answer once it is in the
+  journal.
+* delete: ask whether the database has collections (``listCollections``),
+  which users stay behind after the drop (``usersInfo``: MongoDB keeps
+  them, and the operator removes them), then ``dropDatabase`` with the
+  same write concern.
+* list: the names, without the server's own databases, sorted, paged.
+
+No ``fsync``: the journal makes each change durable on mongod. The
+plugin's validation, logging, pooling and payload building are what the
+benchmark measures against it.
 """
 
 import bisect
 import functools
 
+import pymongo
+
 from trove.guestagent.datastore.experimental.mongodb import service
 from trove.tests import helpers
 
 _SERVER_DATABASES = frozenset(helpers.SERVER_DATABASES)
+# Written out here rather than taken from the plugin: the floor must not
+# follow the plugin if that changes.
+JOURNALED = {'w': 1, 'j': True}
 
 
 class RawAdmin:
@@ -34,41 +53,30 @@ class RawAdmin:
     def __init__(self, client):
         self.client = client
 
-    def create(self, names, flush=True):
-        """``listDatabases`` (nameOnly), ``create`` per new name, ``fsync``.
-
-        ``fsync`` is part of the plugin's server work: create is a cast,
-        so the agent has the server put a new database on disk before it
-        reports it done. ``flush=False`` leaves it out, to show what that
-        costs.
-        """
+    def create(self, names):
+        """``listDatabases`` (nameOnly), then ``create`` (j) per new name."""
         existing = set(self.client.list_database_names())
-        created = False
         for name in names:
             if name not in existing:
                 self.client[name].command(
-                    'create', service.PLACEHOLDER_COLLECTION)
-                created = True
-        if created and flush:
-            self.client.admin.command('fsync')
+                    {'create': service.PLACEHOLDER_COLLECTION,
+                     'writeConcern': JOURNALED})
 
-    def delete(self, name, users_info=True, flush=True):
-        """``listCollections``, ``usersInfo``, ``dropDatabase``, ``fsync``.
+    def delete(self, name, users_info=True):
+        """``listCollections``, ``usersInfo``, ``dropDatabase`` (j).
 
-        ``usersInfo`` names the users MongoDB keeps after the drop, for the
-        plugin's warning, and ``fsync`` puts the drop on disk.
-        ``users_info=False`` and ``flush=False`` leave them out, to show
-        what they cost. A database that does not exist is refused after
-        ``listDatabases``, which names one that differs only in case.
+        ``users_info=False`` leaves ``usersInfo`` out, to show what it
+        costs. A database that does not exist is refused after
+        ``listDatabases``, which names one that differs only in case, as
+        the plugin's answer does.
         """
         if not self.client[name].list_collection_names():
             self.client.list_database_names()
             return False
         if users_info:
             self.client[name].command('usersInfo')
-        self.client.drop_database(name)
-        if flush:
-            self.client.admin.command('fsync')
+        self.client[name].command({'dropDatabase': 1,
+                                   'writeConcern': JOURNALED})
         return True
 
     def list_page(self, limit=None, marker=None):
@@ -84,7 +92,7 @@ class RawAdmin:
 class FreshClientAdmin:
     """The naive agent: a new authenticated client for every operation.
 
-    :param connect: returns a new, not yet connected ``MongoClient``.
+    :param connect: returns a new ``MongoClient``.
     """
 
     def __init__(self, connect):
@@ -108,14 +116,12 @@ class FreshClientAdmin:
 
 
 def client_factory(host, port, username=None, password=None, **options):
-    """A function returning a new client configured as the plugin's.
+    """A function returning a new client, as an operator would make one.
 
-    It is built by the plugin's own :class:`~.service.ConnectionTarget`,
-    with the plugin's default timeouts, so that a raw client differs from
-    the plugin's in nothing but what the benchmark measures. ``options``
-    go to ``MongoClient``.
+    ``options`` go to ``MongoClient``.
     """
-    target = service.ConnectionTarget(
-        host, port, username, password, None,
-        server_selection_timeout=3.0, operation_timeout=30.0)
-    return functools.partial(target.new_client, **options)
+    if username is not None:
+        options.update(username=username, password=password,
+                       authSource='admin')
+    return functools.partial(pymongo.MongoClient, host, port,
+                             directConnection=True, **options)

@@ -21,9 +21,13 @@ of its own (:mod:`.rpc`) against ``rpc_ping`` on the same transport plus
 the direct list.
 """
 
+import contextlib
 import itertools
 import logging
+import statistics
+import time
 
+from trove.common import cfg
 from trove.common import exception
 from trove.guestagent.datastore.experimental.mongodb import credentials
 from trove.guestagent.datastore.experimental.mongodb import manager
@@ -33,17 +37,28 @@ from trove.tests.bench import recording
 from trove.tests.bench import timing
 from trove.tests import helpers
 
+CONF = cfg.CONF
+
 # The plugin against raw pymongo doing the same work: at most 10 % more.
 RAW_TARGET = 1.10
+# A single create or delete against what a careful operator sends by hand
+# for it (the durable floor): at most 25 % more, idle and under load.
+FLOOR_TARGET = 1.25
+FLOOR = 'durable floor'
+# The tenant's own insert latency (99th percentile) while the plugin's
+# commands run, against the same tenant while none run.
+TENANT_TARGET = 1.10
+TENANT_ALONE = 'tenant alone'
 # The pooled client at least twice as fast as a fresh client per operation.
 FRESH_TARGET = 0.50
 PAGE = 100
 BATCH = 100
 TENANT_PREFIX = 'tenant'
-# The information-only baseline: the existence check and the write alone,
-# without the commands the plugin adds for durability (fsync) and for the
-# warning about users left behind (usersInfo).
-CHECK_AND_WRITE = 'raw, check + write only'
+# Information: the floor without usersInfo, the check and the drop alone.
+CHECK_AND_DROP = 'durable floor without usersInfo'
+# Information: the plugin with [mongodb] checkpoint_after_ddl, which the
+# test server needs, against the durable floor.
+CHECKPOINT = 'checkpoint_after_ddl'
 
 
 # What Trove sends for a database (built by Trove's API, not timed).
@@ -120,29 +135,23 @@ def _rows(case, plugin, others):
             for kind, target, seconds in others]
 
 
-def create_one(bench, repeat, warmup=2, check_and_write=True):
-    """Create one database: the plugin, raw, raw check and create only."""
+def create_one(bench, repeat, warmup=2):
+    """Create one database: the plugin against the durable floor."""
     names, payloads = {}, {}
 
     def before(index):
-        names[index] = bench.new_names(3 if check_and_write else 2)
+        names[index] = bench.new_names(2)
         payloads[index] = [payload(names[index][0])]
 
     def after(index):
         bench.drop(names.pop(index))
         del payloads[index]
 
-    contenders = [
-        lambda i: bench.manager.create_database(None, payloads[i]),
-        lambda i: bench.raw.create([names[i][1]])]
-    if check_and_write:
-        contenders.append(
-            lambda i: bench.raw.create([names[i][2]], flush=False))
-    times = timing.interleaved(contenders, repeat, warmup, before, after)
-    return _rows('create one', times[0],
-                 [('raw', RAW_TARGET, times[1])]
-                 + [(CHECK_AND_WRITE, None, seconds)
-                    for seconds in times[2:]])
+    plugin, floor = timing.interleaved(
+        [lambda i: bench.manager.create_database(None, payloads[i]),
+         lambda i: bench.raw.create([names[i][1]])],
+        repeat, warmup, before, after)
+    return _rows('create one', plugin, [(FLOOR, FLOOR_TARGET, floor)])
 
 
 def create_batch(bench, repeat, warmup=1, size=BATCH):
@@ -163,15 +172,19 @@ def create_batch(bench, repeat, warmup=1, size=BATCH):
          lambda i: bench.raw.create(batches[i][1])],
         repeat, warmup, before, after)
     return _rows('create batch of %d' % size, plugin,
-                 [('raw', RAW_TARGET, raw)])
+                 [(FLOOR, RAW_TARGET, raw)])
 
 
-def delete_one(bench, repeat, warmup=2, check_and_write=True):
-    """Delete one database: the plugin, raw, raw check and drop only."""
+def delete_one(bench, repeat, warmup=2, without_users_info=True):
+    """Delete one database: the plugin against the durable floor.
+
+    :param without_users_info: also time the floor without ``usersInfo``,
+        for information.
+    """
     names, payloads = {}, {}
 
     def before(index):
-        names[index] = bench.new_names(3 if check_and_write else 2)
+        names[index] = bench.new_names(3 if without_users_info else 2)
         payloads[index] = payload(names[index][0])
         bench.make(names[index])
 
@@ -181,14 +194,183 @@ def delete_one(bench, repeat, warmup=2, check_and_write=True):
     contenders = [
         lambda i: bench.manager.delete_database(None, payloads[i]),
         lambda i: bench.raw.delete(names[i][1])]
-    if check_and_write:
+    if without_users_info:
         contenders.append(lambda i: bench.raw.delete(
-            names[i][2], users_info=False, flush=False))
+            names[i][2], users_info=False))
     times = timing.interleaved(contenders, repeat, warmup, before, after)
     return _rows('delete one', times[0],
-                 [('raw', RAW_TARGET, times[1])]
-                 + [(CHECK_AND_WRITE, None, seconds)
+                 [(FLOOR, FLOOR_TARGET, times[1])]
+                 + [(CHECK_AND_DROP, None, seconds)
                     for seconds in times[2:]])
+
+
+class CheckpointAfterDDL:
+    """``[mongodb] checkpoint_after_ddl`` on, within the block."""
+
+    def __enter__(self):
+        CONF.set_override('checkpoint_after_ddl', True, 'mongodb')
+
+    def __exit__(self, *exc_info):
+        CONF.clear_override('checkpoint_after_ddl', 'mongodb')
+
+
+def checkpoint_cost(bench, repeat, warmup=2):
+    """Create one and delete one again with a checkpoint per request.
+
+    What the option that SecantusDB needs costs on an idle server, against
+    the durable floor. For information: mongod needs no checkpoint.
+    """
+    with CheckpointAfterDDL():
+        rows = (create_one(bench, repeat, warmup)
+                + delete_one(bench, repeat, warmup,
+                             without_users_info=False))
+    return [row._replace(case='%s, %s' % (row.case, CHECKPOINT),
+                         target=None) for row in rows]
+
+
+# The window kinds of under_load.
+QUIET = 'nothing'
+QUIET_AGAIN = 'nothing, again'
+PLUGIN = 'plugin'
+# Seconds between two create-and-delete cycles while the tenant's p99 is
+# measured: four database commands a second, far more than Trove sends one
+# instance.
+PACE = 0.5
+
+
+def under_load(bench, tenant, windows, seconds, warmup=1):
+    """Create and delete while a tenant writes to its own database.
+
+    The tenant (:class:`.tenant.Tenant`) inserts a steady stream of
+    documents throughout, in two phases. Each phase cuts the time into
+    windows of ``seconds``, one contender per window, rotating as
+    :func:`.timing.order` has it so that a drift of the machine hits every
+    contender alike; a contender creates a database and deletes it again,
+    cycle after cycle.
+
+    1. Create and delete latency: the plugin, the durable floor, and the
+       plugin with ``checkpoint_after_ddl`` (information), each cycle
+       right after the last, in ``windows // 2`` windows each.
+    2. The tenant's insert latency, 99th percentile: the same contenders
+       one cycle every :data:`PACE` seconds, and windows where nothing
+       runs (twice over, so that their difference shows the noise), in
+       ``windows`` windows each. The figure is the median over a kind's
+       windows of each window's own percentile.
+
+    :returns: the rows of both phases.
+    """
+    def cycle(create, delete):
+        def run():
+            name = bench.new_names(1)[0]
+            started = time.perf_counter()
+            create(name)
+            created = time.perf_counter()
+            delete(name)
+            return created - started, time.perf_counter() - created
+        return run
+
+    plugin = cycle(
+        lambda name: bench.manager.create_database(None, [payload(name)]),
+        lambda name: bench.manager.delete_database(None, payload(name)))
+    floor = cycle(lambda name: bench.raw.create([name]), bench.raw.delete)
+    contenders = [(PLUGIN, plugin), (FLOOR, floor), (CHECKPOINT, plugin)]
+    tenant.start()
+    try:
+        # Each cycle yields a figure here, many per window: fewer windows
+        # do.
+        creates, deletes, _spans = _windows(
+            contenders, max(1, windows // 2), seconds, 0, warmup)
+        _creates, _deletes, spans = _windows(
+            [(QUIET, None), (QUIET_AGAIN, None)] + contenders, windows,
+            seconds, PACE, warmup)
+    finally:
+        samples = tenant.stop()
+    rows = []
+    for case, seconds in (('create one, tenant writing', creates),
+                          ('delete one, tenant writing', deletes)):
+        rows += _rows(case, seconds[PLUGIN],
+                      [(FLOOR, FLOOR_TARGET, seconds[FLOOR])])
+    for case, seconds in (('create one, tenant writing', creates),
+                          ('delete one, tenant writing', deletes)):
+        rows += _rows('%s, %s' % (case, CHECKPOINT), seconds[CHECKPOINT],
+                      [(FLOOR, None, seconds[FLOOR])])
+    p99s = _window_p99s(samples, spans)
+    alone = timing.Summary.of(p99s[QUIET])
+    for kind, who, target in (
+            (QUIET_AGAIN, 'nothing running (A/A)', None),
+            (PLUGIN, 'plugin running', TENANT_TARGET),
+            (FLOOR, 'durable floor running', None),
+            (CHECKPOINT, 'plugin with %s running' % CHECKPOINT, None)):
+        rows.append(timing.Row('tenant insert p99, %s' % who,
+                               timing.Summary.of(p99s[kind]), alone,
+                               target, TENANT_ALONE))
+    return rows
+
+
+def _windows(contenders, windows, seconds, pace, warmup):
+    """Run each contender in its windows; see :func:`under_load`.
+
+    :param contenders: ``[(kind, run)]``; ``run()`` does one cycle and
+        returns its create and delete seconds; ``None`` runs nothing.
+    :param pace: seconds from the start of a cycle to the start of the
+        next; 0 starts each right after the last.
+    :returns: ``(creates, deletes, spans)``: seconds by kind, and the
+        counted windows as ``[(start, end, kind)]`` on
+        ``time.monotonic()``.
+    """
+    creates = {kind: [] for kind, _run in contenders}
+    deletes = {kind: [] for kind, _run in contenders}
+    spans = []
+    for index in range(-warmup, windows):
+        for which in timing.order(index, len(contenders)):
+            kind, run = contenders[which]
+            with (CheckpointAfterDDL() if kind == CHECKPOINT
+                  else contextlib.nullcontext()):
+                start = time.monotonic()
+                end = next_cycle = start + seconds
+                if run is not None:
+                    next_cycle = start
+                while time.monotonic() < end:
+                    now = time.monotonic()
+                    if now < next_cycle:
+                        time.sleep(min(next_cycle, end) - now)
+                        continue
+                    next_cycle = now + pace
+                    create_seconds, delete_seconds = run()
+                    if index >= 0:
+                        creates[kind].append(create_seconds)
+                        deletes[kind].append(delete_seconds)
+            if index >= 0:
+                spans.append((start, time.monotonic(), kind))
+    return creates, deletes, spans
+
+
+def _window_p99s(samples, spans):
+    """The 99th percentile of the tenant's inserts in each window, by kind.
+
+    Each window's own percentile, so that a hiccup of this shared machine
+    spoils one window, which the median over the windows then ignores,
+    rather than the percentile of a whole kind.
+
+    :param samples: ``[(started, seconds)]`` on ``time.monotonic()``.
+    :param spans: ``[(start, end, kind)]`` in time order.
+    :returns: ``{kind: [seconds, one per window]}``.
+    """
+    inserts = [[] for _span in spans]
+    position = 0
+    for started, seconds in sorted(samples):
+        while position < len(spans) and spans[position][1] <= started:
+            position += 1
+        if position == len(spans):
+            break
+        if started >= spans[position][0]:
+            inserts[position].append(seconds)
+    p99s = {kind: [] for _start, _end, kind in spans}
+    for (_start, _end, kind), window in zip(spans, inserts):
+        if len(window) >= 2:
+            p99s[kind].append(statistics.quantiles(
+                window, n=100, method='inclusive')[98])
+    return p99s
 
 
 def quiet_logging(bench, repeat, warmup=2):
@@ -202,8 +384,9 @@ def quiet_logging(bench, repeat, warmup=2):
     level = logger.level
     logger.setLevel(logging.WARNING)
     try:
-        rows = (create_one(bench, repeat, warmup, check_and_write=False)
-                + delete_one(bench, repeat, warmup, check_and_write=False))
+        rows = (create_one(bench, repeat, warmup)
+                + delete_one(bench, repeat, warmup,
+                             without_users_info=False))
     finally:
         logger.setLevel(level)
     return [row._replace(case=row.case + ', log at WARNING', target=None)
@@ -413,21 +596,21 @@ def _refused(operation, *args):
     raise AssertionError('the plugin did not refuse a missing database')
 
 
-def server_work(server, connection):
-    """The commands plugin and baseline send for each operation.
+def server_work(server, pool):
+    """The commands plugin and durable floor send for each operation.
 
     Run once, before any timing, on clients of their own that report
     every command, so the table only compares like with like.
 
-    :param connection: the plugin's connection holder, whose target the
-        recording client copies.
-    :returns: ``[(operation, plugin commands, baseline commands)]``.
+    :param pool: the plugin's connection pool, whose target the recording
+        client copies.
+    :returns: ``[(operation, plugin commands, floor commands)]``; a
+        command that waits for the journal reads ``name (j)``.
     """
     plugin_recorder = recording.CommandRecorder()
     raw_recorder = recording.CommandRecorder()
-    plugin_connection = recording.RecordingConnection(plugin_recorder,
-                                                      connection)
-    plugin_manager = manager.Manager(service.MongoDBAdmin(plugin_connection))
+    plugin_pool = recording.RecordingPool(plugin_recorder, pool)
+    plugin_manager = manager.Manager(service.MongoDBAdmin(plugin_pool))
     creds = credentials.load_credentials(server.credentials_file)
     raw_client = baseline.client_factory(
         server.host, server.port, creds.username if creds else None,
@@ -473,5 +656,5 @@ def server_work(server, connection):
                     r_batch + 'b'])
         return work
     finally:
-        plugin_connection.close()
+        plugin_pool.close()
         bench.close()

@@ -62,16 +62,16 @@ def _reset_peak():
 def run_agent(host, port, credentials_file, page):
     """Measure in this process; returns the result as a dict."""
     # Imported here: the idle figure must include what the agent loads.
+    from trove.guestagent.datastore.experimental.mongodb import connection
     from trove.guestagent.datastore.experimental.mongodb import manager
-    from trove.guestagent.datastore.experimental.mongodb import service
 
     CONF([], project='trove-bench', default_config_files=[])
     CONF.set_override('mongodb_host', host, 'mongodb')
     CONF.set_override('mongodb_port', port, 'mongodb')
     CONF.set_override('admin_credentials_file', credentials_file, 'mongodb')
     agent = manager.Manager()
-    _target, client = service.get_connection().get()
-    client.admin.command('ping')
+    with connection.get_pool().acquire() as conn:
+        conn.client.admin.command('ping')
     gc.collect()
     idle = _status_kib('VmRSS')
     reset = _reset_peak()

@@ -12,17 +12,27 @@
 
 """See the commands a client sends, to check plugin and baseline agree."""
 
+import contextlib
+
 from pymongo import monitoring
+
+from trove.guestagent.datastore.experimental.mongodb import connection
 
 
 class CommandRecorder(monitoring.CommandListener):
-    """Records the name of every command a client starts."""
+    """Records the name of every command a client starts.
+
+    A command that waits for the journal (write concern ``j: true``) is
+    recorded as ``name (j)``.
+    """
 
     def __init__(self):
         self.commands = []
 
     def started(self, event):
-        self.commands.append(event.command_name)
+        write_concern = event.command.get('writeConcern') or {}
+        journaled = ' (j)' if write_concern.get('j') else ''
+        self.commands.append(event.command_name + journaled)
 
     def succeeded(self, event):
         pass
@@ -36,27 +46,29 @@ class CommandRecorder(monitoring.CommandListener):
         return commands
 
 
-class RecordingConnection:
-    """Stands in for the plugin's connection holder, recording commands.
+class RecordingPool:
+    """Stands in for the plugin's connection pool, recording commands.
 
-    It asks the real holder which target to use (so the configuration
-    and credentials file are read as usual) and hands out one client of
-    its own for that target, with ``recorder`` listening to it.
+    It asks the real pool which target to use (so the configuration and
+    credentials file are read as usual) and hands out one client of its
+    own for that target, with ``recorder`` listening to it.
     """
 
-    def __init__(self, recorder, connection):
+    def __init__(self, recorder, pool):
         self._recorder = recorder
-        self._connection = connection
+        self._pool = pool
         self._target = self._client = None
 
-    def get(self):
-        target, _client = self._connection.get()
+    @contextlib.contextmanager
+    def acquire(self):
+        with self._pool.acquire() as conn:
+            target = conn.target
         if target != self._target:
             self.close()
             self._client = target.new_client(
                 event_listeners=[self._recorder])
             self._target = target
-        return target, self._client
+        yield connection.Connection(target, self._client)
 
     def close(self):
         if self._client is not None:

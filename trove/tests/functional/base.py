@@ -16,7 +16,9 @@ import atexit
 import shutil
 
 import fixtures
+from pymongo import monitoring
 
+from trove.guestagent.datastore.experimental.mongodb import connection
 from trove.guestagent.datastore.experimental.mongodb import manager
 from trove.guestagent.datastore.experimental.mongodb import service
 from trove.tests import base
@@ -39,18 +41,20 @@ def _discard(server):
     shutil.rmtree(server.workdir, ignore_errors=True)
 
 
-def new_server(mode):
+def new_server(mode, **options):
     """A started server for ``mode``, or the external mongod when set.
 
     On an external mongod with authentication, the mode without it runs
     with the spec's roles.
+
+    :param options: for :class:`~trove.tests.secantus.SecantusServer`.
     """
     url = secantus.external_url()
     if url:
         server = secantus.ExternalServer(
             url, roles=MODES[mode] or secantus.SPEC_ROLES)
     else:
-        server = secantus.SecantusServer(roles=MODES[mode])
+        server = secantus.SecantusServer(roles=MODES[mode], **options)
     server.start()
     return server
 
@@ -92,6 +96,44 @@ class PointAgentAt(fixtures.Fixture):
             client.close()
 
 
+class AgentCommandListener(fixtures.Fixture):
+    """Adds a pymongo command listener to the clients the agent creates."""
+
+    def __init__(self, listener):
+        super().__init__()
+        self.listener = listener
+
+    def _setUp(self):
+        original = connection.ConnectionTarget.new_client
+        listener = self.listener
+
+        def new_client(target, **options):
+            options.setdefault('event_listeners', []).append(listener)
+            return original(target, **options)
+        self.useFixture(fixtures.MockPatchObject(
+            connection.ConnectionTarget, 'new_client', new_client))
+        connection.get_pool().close()
+
+
+class CommandRecorder(monitoring.CommandListener):
+    """Records every command the agent starts, as pymongo sends it."""
+
+    def __init__(self):
+        self.commands = []
+
+    def started(self, event):
+        self.commands.append(event.command)
+
+    def succeeded(self, event):
+        pass
+
+    def failed(self, event):
+        pass
+
+    def named(self, name):
+        return [command for command in self.commands if name in command]
+
+
 class FunctionalTestCase(base.TestCase):
     """Runs against the shared server of its ``MODE``."""
 
@@ -109,11 +151,14 @@ class FunctionalTestCase(base.TestCase):
         self.admin = service.MongoDBAdmin()
         self.manager = manager.Manager()
 
-    def use_private_server(self):
-        """A server of this test's own, which it may stop and restart."""
+    def use_private_server(self, **options):
+        """A server of this test's own, which it may stop and restart.
+
+        :param options: for :class:`~trove.tests.secantus.SecantusServer`.
+        """
         if secantus.external_url():
             self.skipTest('the external mongod cannot be restarted by tests')
-        server = new_server(self.MODE)
+        server = new_server(self.MODE, **options)
         self.addCleanup(_discard, server)
         self.use_server(server)
         return server

@@ -31,6 +31,8 @@ import fixtures
 import kombu
 from kombu import exceptions as kombu_exceptions
 
+from trove.common import cfg
+from trove.guestagent.datastore.experimental.mongodb import connection
 from trove.guestagent.datastore.experimental.mongodb import service
 from trove.tests import agent as agent_process
 from trove.tests import base as unit_base
@@ -38,6 +40,7 @@ from trove.tests.bench import cases
 from trove.tests.bench import memory
 from trove.tests.bench import report
 from trove.tests.bench import rpc
+from trove.tests.bench import tenant
 from trove.tests.bench import timing
 from trove.tests.functional import base
 from trove.tests import helpers
@@ -110,17 +113,22 @@ class BenchSmokeTest(base.FunctionalTestCase):
         return sorted(self.root[name].list_collection_names())
 
     def test_plugin_and_baseline_send_the_same_commands(self):
-        work = cases.server_work(self.server, service.get_connection())
+        work = cases.server_work(self.server, connection.get_pool())
         self.assertEqual(['create one', 'create batch of 2',
                           'create existing', 'delete one', 'delete missing',
                           'list page'], [name for name, _p, _r in work])
         for name, plugin, raw in work:
             self.assertEqual(plugin, raw, name)
             self.assertTrue(plugin, name)
-        self.assertIn('create', dict((n, p) for n, p, _r in work)[
-            'create one'])
-        self.assertIn('dropDatabase', dict((n, p) for n, p, _r in work)[
-            'delete one'])
+        plugin = dict((name, commands) for name, commands, _r in work)
+        # Durable through the journal, on both sides, and no checkpoint.
+        self.assertEqual(['listDatabases', 'create (j)'],
+                         plugin['create one'])
+        self.assertEqual(['listCollections', 'usersInfo',
+                          'dropDatabase (j)'], plugin['delete one'])
+        self.assertEqual([], [command for commands in plugin.values()
+                              for command in commands
+                              if command == 'fsync'])
         # Nothing of the check stays on the server.
         self.assertEqual(self.TENANTS, len(self.tenant_names()))
 
@@ -158,6 +166,7 @@ class BenchSmokeTest(base.FunctionalTestCase):
         rows = (cases.create_one(self.bench, 2, warmup=1)
                 + cases.create_batch(self.bench, 1, warmup=0, size=3)
                 + cases.delete_one(self.bench, 2, warmup=1)
+                + cases.checkpoint_cost(self.bench, 1, warmup=0)
                 + cases.fresh_client(self.bench, 1, warmup=0)
                 + cases.quiet_logging(self.bench, 1, warmup=0)
                 + cases.list_page(self.bench, self.TENANTS, 2, warmup=1)
@@ -166,13 +175,17 @@ class BenchSmokeTest(base.FunctionalTestCase):
         # Whatever the plugin and the baselines created, they removed.
         self.assertEqual(before, self.tenant_names())
         self.assertEqual(logging.NOTSET, logging.getLogger('trove').level)
+        self.assertFalse(cfg.CONF.mongodb.checkpoint_after_ddl)
         self.assertEqual(
-            [('create one', 'raw'), ('create one', cases.CHECK_AND_WRITE),
-             ('create batch of 3', 'raw'), ('delete one', 'raw'),
-             ('delete one', cases.CHECK_AND_WRITE), ('create one', 'fresh'),
+            [('create one', cases.FLOOR), ('create batch of 3', cases.FLOOR),
+             ('delete one', cases.FLOOR),
+             ('delete one', cases.CHECK_AND_DROP),
+             ('create one, checkpoint_after_ddl', cases.FLOOR),
+             ('delete one, checkpoint_after_ddl', cases.FLOOR),
+             ('create one', 'fresh'),
              ('delete one', 'fresh'), ('list page of 100', 'fresh'),
-             ('create one, log at WARNING', 'raw'),
-             ('delete one, log at WARNING', 'raw'),
+             ('create one, log at WARNING', cases.FLOOR),
+             ('delete one, log at WARNING', cases.FLOOR),
              ('list page of 100 @ 5 dbs', 'raw'),
              ('list page of 100 @ 5 dbs, A/A', 'raw against raw'),
              ('full walk @ 5 dbs', 'raw')],
@@ -187,6 +200,42 @@ class BenchSmokeTest(base.FunctionalTestCase):
         self.assertEqual(len(rows) + 4, len(table))
         for column in report.COLUMNS:
             self.assertIn(column, table[1])
+
+    def test_under_load_measures_every_kind_and_cleans_up(self):
+        before = self.tenant_names()
+        writer = tenant.Tenant(self.server, self.bench.root, os.path.join(
+            self.useFixture(fixtures.TempDir()).path, 'samples'))
+        self.add_secret(writer.password)
+        try:
+            rows = cases.under_load(self.bench, writer, 2, 0.2, warmup=0)
+        finally:
+            writer.close()
+        self.assertEqual(
+            [('create one, tenant writing', cases.FLOOR, cases.FLOOR_TARGET),
+             ('delete one, tenant writing', cases.FLOOR, cases.FLOOR_TARGET),
+             ('create one, tenant writing, checkpoint_after_ddl',
+              cases.FLOOR, None),
+             ('delete one, tenant writing, checkpoint_after_ddl',
+              cases.FLOOR, None),
+             ('tenant insert p99, nothing running (A/A)',
+              cases.TENANT_ALONE, None),
+             ('tenant insert p99, plugin running', cases.TENANT_ALONE,
+              cases.TENANT_TARGET),
+             ('tenant insert p99, durable floor running',
+              cases.TENANT_ALONE, None),
+             ('tenant insert p99, plugin with checkpoint_after_ddl running',
+              cases.TENANT_ALONE, None)],
+            [(row.case, row.kind, row.target) for row in rows])
+        for row in rows:
+            self.assertGreater(row.plugin.median, 0)
+            self.assertGreater(row.baseline.median, 0)
+        # Two windows of each kind in the tenant's phase.
+        self.assertEqual([2] * 4, [row.plugin.count for row in rows[4:]])
+        self.assertFalse(cfg.CONF.mongodb.checkpoint_after_ddl)
+        # The cycles left nothing, and the tenant took its data and user.
+        self.assertEqual(before, self.tenant_names())
+        self.assertEqual([], self.root.admin.system.users.find(
+            {'user': tenant.USER}).to_list())
 
     def test_memory_agent_lists_every_database(self):
         result = memory.measure(self.server.host, self.server.port,
@@ -311,6 +360,7 @@ class BenchCommandTest(unit_base.TestCase):
         # The command starts its own server, or uses the external mongod.
         completed = subprocess.run(
             [sys.executable, TOOLS_BENCH, '--repeat', '1', '--sizes', '5,8',
+             '--windows', '1', '--window-seconds', '0.2',
              '--no-memory'] + list(args),
             stdin=subprocess.DEVNULL, capture_output=True, text=True,
             env=dict(os.environ, **environment), timeout=300)
@@ -323,6 +373,8 @@ class BenchCommandTest(unit_base.TestCase):
         out = self.bench()
         for line in ('list page of 100 @ 8 dbs', 'full walk @ 5 dbs',
                      'create batch of 100', 'plugin ms: median [min, max]',
+                     'create one, tenant writing',
+                     'tenant insert p99, plugin running',
                      'list page of 100 @ 5 dbs over RPC',
                      'full walk @ 8 dbs over RPC'):
             self.assertIn(line, out)

@@ -53,6 +53,26 @@ class DatabaseCommandsMixin:
         self.assertEqual(0, self.root.sales[
             service.PLACEHOLDER_COLLECTION].count_documents({}))
 
+    def test_every_create_and_drop_waits_for_the_journal(self):
+        recorder = base.CommandRecorder()
+        self.useFixture(base.AgentCommandListener(recorder))
+        self.manager.create_database(None, payloads('sales', 'hr'))
+        self.manager.create_database(None, payloads('sales', 'it'))
+        self.manager.delete_database(None, payload('hr'))
+        self.assertRaises(exception.DatabaseNotFound,
+                          self.manager.delete_database, None,
+                          payload('nosuch'))
+
+        creates = recorder.named('create')
+        drops = recorder.named('dropDatabase')
+        self.assertEqual(['sales', 'hr', 'it'],
+                         [command['$db'] for command in creates])
+        self.assertEqual(['hr'], [command['$db'] for command in drops])
+        for command in creates + drops:
+            self.assertEqual({'w': 1, 'j': True}, command['writeConcern'])
+        # Durable through the journal: no checkpoint of the whole server.
+        self.assertEqual([], recorder.named('fsync'))
+
     def test_created_databases_survive_a_server_restart(self):
         server = self.use_private_server()
         self.admin.create_database(payloads('sales', 'hr'))
@@ -223,6 +243,9 @@ class DatabaseCommandsMixin:
         pymongo_logger = logging.getLogger('pymongo')
         self.addCleanup(pymongo_logger.setLevel, pymongo_logger.level)
         pymongo_logger.setLevel(logging.DEBUG)
+        # With the checkpoint, so that every command the agent may send is
+        # logged.
+        self.conf.config(group='mongodb', checkpoint_after_ddl=True)
         self.admin.create_database(payloads('sales'))
         self.admin.list_databases()
         self.admin.delete_database(payload('sales'))

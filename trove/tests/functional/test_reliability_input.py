@@ -19,8 +19,9 @@ a ``TroveError`` before anything changes on the server: never another
 exception, never part of a batch.
 
 Every property compares the plugin with an oracle written here from the
-rules themselves (mongod's on Linux, the plugin's refusal of control
-characters, reserved names in any case, no case twins), so the test does
+rules themselves (mongod's on Linux, the plugin's refusal of control and
+format characters and line and paragraph separators, reserved names in
+any case, no case twins), so the test does
 not grade the product by its own code. Each test class runs at least 1,000
 generated examples; the examples are derived from the test code
 (``derandomize``), so every run tries the same ones and a failure
@@ -28,6 +29,7 @@ reproduces.
 """
 
 import collections
+import contextlib
 import logging
 import unicodedata
 from unittest import mock
@@ -38,6 +40,7 @@ from hypothesis import configuration as hypothesis_configuration
 from hypothesis import strategies as st
 
 from trove.common import exception
+from trove.guestagent.datastore.experimental.mongodb import connection
 from trove.guestagent.datastore.experimental.mongodb import service
 from trove.guestagent.db import models
 from trove.tests.functional import base
@@ -62,10 +65,16 @@ def settings(examples):
 
 # The oracle.
 
-def acceptable_name(name):
-    """mongod's rules for a name on Linux, and no control characters.
+# Characters that hide or rearrange what a name shows: control, format
+# (bidi overrides, zero-width), line and paragraph separators.
+UNREADABLE_CATEGORIES = ('Cc', 'Cf', 'Zl', 'Zp')
 
-    The plugin refuses control characters for the operator's sake.
+
+def acceptable_name(name):
+    """mongod's rules for a name on Linux, and nothing that disguises it.
+
+    The plugin refuses control and format characters and line and
+    paragraph separators for the operator's sake.
     """
     if not isinstance(name, str) or not name:
         return False
@@ -75,8 +84,8 @@ def acceptable_name(name):
         return False
     return (size <= MAX_NAME_BYTES
             and not any(character in FORBIDDEN for character in name)
-            and not any(unicodedata.category(character) == 'Cc'
-                        for character in name))
+            and not any(unicodedata.category(character)
+                        in UNREADABLE_CATEGORIES for character in name))
 
 
 def acceptable_payload(payload):
@@ -158,7 +167,7 @@ def inserted(name, character, position):
 
 
 valid_characters = st.characters(
-    codec='utf-8', exclude_categories=['Cc', 'Cs'],
+    codec='utf-8', exclude_categories=list(UNREADABLE_CATEGORIES) + ['Cs'],
     exclude_characters=FORBIDDEN)
 
 valid_names = st.one_of(
@@ -193,7 +202,8 @@ names = st.one_of(
     st.builds(inserted, valid_names, st.sampled_from(sorted(FORBIDDEN)),
               st.integers(0, 70)),
     st.builds(inserted, valid_names,
-              st.characters(categories=['Cc', 'Cs']), st.integers(0, 70)),
+              st.characters(categories=list(UNREADABLE_CATEGORIES) + ['Cs']),
+              st.integers(0, 70)),
     reserved_spellings,
     st.sampled_from(PATH_LIKE),
     st.text(st.characters(categories=['Cs']), min_size=1, max_size=3),
@@ -303,16 +313,17 @@ def one_line(text):
 
 
 class ListedNames:
-    """A connection holder whose server lists ``names`` and nothing else."""
+    """A connection pool whose server lists ``names`` and nothing else."""
 
     def __init__(self, names):
         self._client = mock.Mock(spec=['list_database_names'])
         self._client.list_database_names.return_value = list(names)
-        self._target = service.ConnectionTarget(
+        self._target = connection.ConnectionTarget(
             'stand-in', 27017, None, None, None, 1.0, 1.0)
 
-    def get(self):
-        return self._target, self._client
+    @contextlib.contextmanager
+    def acquire(self):
+        yield connection.Connection(self._target, self._client)
 
 
 class RecordedMessages(logging.Handler):

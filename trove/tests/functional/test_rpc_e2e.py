@@ -88,6 +88,7 @@ class AgentTestCase(base.TestCase):
     """One server and one trove-guestagent process per test class."""
 
     AGENT_OPTIONS = {}
+    MONGODB_OPTIONS = {}
     # True: the agent starts as Trove starts its own, with --config-dir on
     # a guest_info.conf holding the instance's key (:attr:`key`).
     GUEST_INFO = False
@@ -102,7 +103,8 @@ class AgentTestCase(base.TestCase):
                                              workdir=cls.workdir)
         cls.agent = agent_process.AgentProcess(
             cls.server, cls.transport_url, workdir=cls.workdir,
-            options=cls.AGENT_OPTIONS, guest_info=cls.GUEST_INFO)
+            options=cls.AGENT_OPTIONS, guest_info=cls.GUEST_INFO,
+            mongodb_options=cls.MONGODB_OPTIONS)
         cls.key = secrets.token_hex(16) if cls.GUEST_INFO else None
         if cls.GUEST_INFO:
             cls.agent.write_guest_info(key=cls.key)
@@ -377,12 +379,14 @@ class DatabaseCommandsOverRPCTest(AgentTestCase):
                         CONF.agent_call_low_timeout)
         # The server, the timeout the agent tried it for, and the system's
         # reason, each as the agent had them.
+        self.assertIs(exception.MongoDBUnreachable, type(error))
         self.assertEqual(
             ('127.0.0.1', self.server.port,
-             agent_process.SERVER_SELECTION_TIMEOUT),
+             agent_process.SERVER_SELECTION_TIMEOUT, 'listDatabases'),
             (error.kwargs['host'], error.kwargs['port'],
-             error.kwargs['timeout']))
+             error.kwargs['timeout'], error.kwargs['operation']))
         self.assertIn(os.strerror(errno.ECONNREFUSED), error.kwargs['reason'])
+        self.assertIn('The listDatabases command was not sent', str(error))
         self.assertIn('Check that mongod is running', str(error))
 
         listed = self.agent.cli('database-list', self.guest_id)

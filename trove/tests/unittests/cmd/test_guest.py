@@ -24,6 +24,7 @@ from trove.cmd import guest
 from trove.tests import agent as agent_process
 from trove.tests import base
 from trove.tests import helpers
+from trove.tests import secantus
 
 KEY = 'Yq1sT0p8cW4bN6vZ2xK9mD3fH7jL5rQe'
 
@@ -81,14 +82,29 @@ class ServeTest(base.TestCase):
 class GuestAgentProcessTest(base.TestCase):
     """trove-guestagent as a process, without a broker or MongoDB."""
 
-    def start(self, **default):
-        workdir = self.useFixture(fixtures.TempDir()).path
-        config = os.path.join(workdir, 'agent.conf')
-        self.log_file = os.path.join(workdir, 'agent.log')
+    def setUp(self):
+        super().setUp()
+        self.workdir = self.useFixture(fixtures.TempDir()).path
+        self.config = os.path.join(self.workdir, 'agent.conf')
+        self.credentials = os.path.join(self.workdir, 'os_admin.json')
+
+    def start(self, mongodb=None, **default):
+        """Start the agent with ``[DEFAULT]`` and ``[mongodb]`` settings.
+
+        The credentials file is one of the test's own, absent unless the
+        test writes it.
+        """
+        config = self.config
+        self.log_file = os.path.join(self.workdir, 'agent.log')
+        mongodb = dict({'admin_credentials_file': self.credentials},
+                       **(mongodb or {}))
         with open(config, 'w') as stream:
             stream.write('[DEFAULT]\nlog_file = %s\nprepare_marker_file = '
-                         '%s/prepare.end\n' % (self.log_file, workdir))
+                         '%s/prepare.end\n' % (self.log_file, self.workdir))
             for key, value in default.items():
+                stream.write('%s = %s\n' % (key, value))
+            stream.write('[mongodb]\n')
+            for key, value in mongodb.items():
                 stream.write('%s = %s\n' % (key, value))
         process = subprocess.Popen(
             [sys.executable, '-m', 'trove.cmd.guest', '--config-file',
@@ -173,3 +189,66 @@ class GuestAgentProcessTest(base.TestCase):
         self.assertEqual(0, process.returncode)
         self.assertIn('Received SIGINT before the message bus was reached',
                       self.log())
+
+    def assert_refused_at_start(self, message, mongodb=None):
+        process = self.start(mongodb, transport_url='fake://',
+                             guest_id='g3')
+        out, err = process.communicate(timeout=60)
+        self.assertEqual((2, ''), (process.returncode, out))
+        self.assertEqual(['trove-guestagent: %s' % message],
+                         err.splitlines())
+        self.assertNotIn(agent_process.READY_MARK, self.log())
+
+    def test_a_bad_option_value_stops_it_before_it_takes_requests(self):
+        for option, value, message in (
+                ('mongodb_port', 'abc',
+                 "[mongodb] mongodb_port in %s must be a port number from 0 "
+                 "to 65535: invalid literal for int() with base 10: 'abc'"),
+                ('mongodb_port', '70000',
+                 '[mongodb] mongodb_port in %s must be a port number from 0 '
+                 'to 65535: Should be less than or equal to 65535'),
+                ('server_selection_timeout', '60',
+                 '[mongodb] server_selection_timeout in %s must be a number '
+                 'from 0.1 to 10.0: Should be less than or equal to 10'),
+                ('operation_timeout', 'soon',
+                 '[mongodb] operation_timeout in %s must be a number of at '
+                 'least 1.0: could not convert string to float: \'soon\''),
+                ('checkpoint_after_ddl', 'maybe',
+                 '[mongodb] checkpoint_after_ddl in %s must be true or '
+                 'false: Unexpected boolean value \'maybe\'')):
+            self.assert_refused_at_start(
+                'invalid configuration: ' + message % self.config,
+                {option: value})
+
+    def test_an_unsafe_or_broken_credentials_file_stops_it(self):
+        secantus.write_credentials(self.credentials, 'os_admin', 'pw-1')
+        self.add_secret('pw-1')
+        os.chmod(self.credentials, 0o640)
+        self.assert_refused_at_start(
+            'Cannot use the MongoDB admin credentials file %s: its mode is '
+            '0640, so users other than its owner may read the admin '
+            'password. Run "chmod 600 %s".'
+            % (self.credentials, self.credentials))
+        with open(self.credentials, 'w') as stream:
+            stream.write('{"username": "os_admin"')
+        os.chmod(self.credentials, 0o600)
+        self.assert_refused_at_start(
+            'Cannot use the MongoDB admin credentials file %s: it is not '
+            'valid UTF-8 JSON.' % self.credentials)
+        os.remove(self.credentials)
+        os.mkdir(self.credentials)
+        self.assert_refused_at_start(
+            'Cannot use the MongoDB admin credentials file %s: Is a '
+            'directory' % self.credentials)
+
+    def test_it_starts_while_mongodb_is_down(self):
+        secantus.write_credentials(self.credentials, 'os_admin', 'pw-1')
+        self.add_secret('pw-1')
+        process = self.start(
+            {'mongodb_host': '127.0.0.1',
+             'mongodb_port': helpers.free_port()},
+            transport_url='fake://', guest_id='g4')
+        self.wait_for_log(agent_process.READY_MARK)
+        process.send_signal(signal.SIGTERM)
+        out, err = process.communicate(timeout=60)
+        self.assertEqual((0, '', ''), (process.returncode, out, err))

@@ -214,8 +214,9 @@ class CommandTest(base.TestCase):
 
     def test_mongodb_errors_print_their_message(self):
         self.guest.list_databases = mock.Mock(
-            side_effect=exception.MongoDBConnectionError(
-                host='h', port=1, timeout=2, reason='refused'))
+            side_effect=exception.MongoDBUnreachable(
+                host='h', port=1, timeout=2, operation='listDatabases',
+                reason='refused'))
         self.assert_one_error_line(self.run_command('database-list', 'i1'),
                                    'Cannot reach MongoDB at h:1')
 

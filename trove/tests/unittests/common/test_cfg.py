@@ -11,7 +11,7 @@
 #    under the License.
 
 from trove.common import cfg
-from trove.guestagent.datastore.experimental.mongodb import service
+from trove.guestagent.datastore.experimental.mongodb import connection
 from trove.guestagent.db import models
 from trove.tests import base
 
@@ -44,5 +44,6 @@ class ConfigTest(base.TestCase):
                          mongodb_host='127.0.0.2', mongodb_port=27999)
         self.assertTrue(models.MongoDBSchema('audit').is_ignored())
         self.assertFalse(models.MongoDBSchema('admin').is_ignored())
-        target, _client = service.get_connection().get()
-        self.assertEqual(('127.0.0.2', 27999), (target.host, target.port))
+        with connection.get_pool().acquire() as conn:
+            self.assertEqual(('127.0.0.2', 27999),
+                             (conn.target.host, conn.target.port))

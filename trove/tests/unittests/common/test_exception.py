@@ -28,8 +28,9 @@ def error_classes():
 class TroveErrorTest(base.TestCase):
 
     def test_message_is_filled_from_keyword_arguments(self):
-        error = exception.MongoDBConnectionError(
-            host='db1', port=27017, timeout=3.0, reason='refused')
+        error = exception.MongoDBUnreachable(
+            host='db1', port=27017, timeout=3.0, operation='listDatabases',
+            reason='refused')
         self.assertIn('db1:27017', str(error))
         self.assertIn('within 3.0 s', str(error))
         self.assertEqual('db1', error.kwargs['host'])

@@ -56,6 +56,29 @@ class MongoDBSchemaNameTest(base.TestCase):
         self.assert_refused('ab\ncd', 'control character')
         self.assert_refused('ab\x7fcd', 'control character')
 
+    def test_characters_that_disguise_a_name_are_refused(self):
+        # A name must read as what it is: 'sales\u202egpj.exe' shows as
+        # 'salesexe.jpg', and a zero-width space makes a twin of 'sales'.
+        for character, what in (('\u202e', 'format character'),
+                                ('\u202d', 'format character'),
+                                ('\u2066', 'format character'),
+                                ('\u200b', 'format character'),
+                                ('\u200d', 'format character'),
+                                ('\ufeff', 'format character'),
+                                ('\u00ad', 'format character'),
+                                ('\u2028', 'line separator'),
+                                ('\u2029', 'paragraph separator')):
+            name = 'sales%sx' % character
+            error = self.assert_refused(
+                name, what, 'U+%04X' % ord(character))
+            # The message shows the character escaped, never as it is.
+            self.assertNotIn(character, str(error))
+
+    def test_other_unicode_letters_and_symbols_are_accepted(self):
+        for name in ('caf\u00e9', '\u6570\u636e', '\u0645\u0628\u064a\u0639',
+                     '\U0001F600', 'a\u0301'):
+            self.assert_accepted(name)
+
     def test_path_like_names_are_refused(self):
         self.assert_refused('../admin', "'../admin'")
 

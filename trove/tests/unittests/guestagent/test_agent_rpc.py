@@ -111,14 +111,15 @@ class AgentOverRPCTest(base.TestCase):
 
     def test_a_failed_call_raises_the_agent_error_with_its_message(self):
         self.admin.list_databases.side_effect = (
-            exception.MongoDBConnectionError(host='h', port=1, timeout=2,
-                                             reason='refused'))
+            exception.MongoDBUnreachable(host='h', port=1, timeout=2,
+                                         operation='listDatabases',
+                                         reason='refused'))
         error = self.assertRaises(exception.MongoDBConnectionError,
                                   self.api.list_databases)
-        self.assertIs(exception.MongoDBConnectionError, type(error))
-        self.assertEqual(exception.MongoDBConnectionError(
-            host='h', port=1, timeout=2, reason='refused').message,
-            str(error))
+        self.assertIs(exception.MongoDBUnreachable, type(error))
+        self.assertEqual(exception.MongoDBUnreachable(
+            host='h', port=1, timeout=2, operation='listDatabases',
+            reason='refused').message, str(error))
         self.assert_logged('ERROR', 'Request list_databases failed: Cannot '
                                     'reach MongoDB at h:1')
 
@@ -143,17 +144,18 @@ class AgentOverRPCTest(base.TestCase):
     def test_a_rebuilt_remote_error_is_given_back_as_raised(self):
         # What oslo.messaging makes of the agent's error over a real bus:
         # a subclass whose str() appends the agent's traceback.
-        original = exception.MongoDBConnectionError(
-            host='h', port=1, timeout=2, reason='refused')
-        remote_class = type('MongoDBConnectionError_Remote',
-                            (exception.MongoDBConnectionError,),
+        original = exception.MongoDBUnreachable(
+            host='h', port=1, timeout=2, operation='listDatabases',
+            reason='refused')
+        remote_class = type('MongoDBUnreachable_Remote',
+                            (exception.MongoDBUnreachable,),
                             {'__str__': lambda self: 'msg\nTraceback...'})
         rebuilt = remote_class(original.message, **original.kwargs)
         with mock.patch.object(self.api.client, 'prepare') as prepare:
             prepare.return_value.call.side_effect = rebuilt
             error = self.assertRaises(exception.MongoDBConnectionError,
                                       self.api.list_databases)
-        self.assertIs(exception.MongoDBConnectionError, type(error))
+        self.assertIs(exception.MongoDBUnreachable, type(error))
         self.assertEqual(original.message, str(error))
 
     def test_unsupported_operation(self):

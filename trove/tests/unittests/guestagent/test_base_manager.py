@@ -130,10 +130,17 @@ class HeartbeatTest(ManagerTestCase):
         self.prepared()
         outcomes = [
             (None, 'healthy'),
-            (exception.MongoDBConnectionError(
-                host='h', port=1, timeout=1, reason='refused'), 'shutdown'),
+            (exception.MongoDBUnreachable(
+                host='h', port=1, timeout=1, operation='listDatabases',
+                reason='refused'), 'shutdown'),
+            (exception.MongoDBTimeout(
+                host='h', port=1, timeout=1, operation='listDatabases',
+                database='admin', bound='b'), 'shutdown'),
             (exception.MongoDBAuthenticationError(
-                host='h', port=1, user='os_admin', path='/f'), 'unknown'),
+                user='os_admin', path='/f'), 'unknown'),
+            (exception.MongoDBNotPrimary(
+                host='h', port=1, operation='listDatabases',
+                database='admin', reason='NotWritablePrimary'), 'unknown'),
             (None, 'healthy'),
         ]
         for error, expected in outcomes:

@@ -32,7 +32,7 @@ class ManagerTest(base.TestCase):
         batch = [{'_name': 'sales'}, {'_name': 'hr'}]
         self.manager.create_database(None, batch)
         self.admin.create_database.assert_called_once_with(batch)
-        self.assert_logged('INFO', "Creating databases ['sales', 'hr']")
+        self.assert_logged('DEBUG', "Creating databases ['sales', 'hr']")
 
     def test_create_answers_which_were_new_and_which_existed(self):
         self.admin.create_database.return_value = ['hr']
@@ -57,7 +57,7 @@ class ManagerTest(base.TestCase):
         self.manager.delete_database(None, {'_name': 'sales'})
         self.admin.delete_database.assert_called_once_with(
             {'_name': 'sales'})
-        self.assert_logged('INFO', "Deleting database 'sales'")
+        self.assert_logged('DEBUG', "Deleting database 'sales'")
 
     def test_names_are_logged_quoted_so_they_cannot_forge_lines(self):
         # Arguments are logged before they are validated.
@@ -65,8 +65,8 @@ class ManagerTest(base.TestCase):
         self.manager.create_database(None, [{'_name': 'y\nERROR forged'}])
         self.manager.list_databases(None, 'z\nERROR forged', None,
                                     'w\nERROR forged')
-        self.assert_logged('INFO', "Deleting database 'x\\nERROR forged'")
-        self.assert_logged('INFO', "Creating databases ['y\\nERROR forged']")
+        self.assert_logged('DEBUG', "Deleting database 'x\\nERROR forged'")
+        self.assert_logged('DEBUG', "Creating databases ['y\\nERROR forged']")
         self.assert_logged('DEBUG', "limit='z\\nERROR forged'",
                            "include_marker='w\\nERROR forged'")
         self.assertNotIn('\nERROR forged', self.logs.output)
@@ -82,7 +82,7 @@ class ManagerTest(base.TestCase):
     def test_logging_survives_malformed_payloads(self):
         self.manager.create_database(None, 'not-a-list')
         self.manager.delete_database(None, None)
-        self.assert_logged('INFO', "Creating databases ['not-a-list']")
+        self.assert_logged('DEBUG', "Creating databases ['not-a-list']")
 
     def test_admin_is_created_on_first_use(self):
         self.assertIsInstance(manager.Manager().admin, service.MongoDBAdmin)

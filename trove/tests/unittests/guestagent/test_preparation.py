@@ -57,7 +57,7 @@ class PrepareTest(base.TestCase):
         self.manager.prepare(None, **trove_prepare_arguments())
         self.admin.create_database.assert_called_once_with(
             [{'_name': 'sales'}])
-        self.assert_logged('INFO', "Creating databases ['sales']")
+        self.assert_logged('DEBUG', "Creating databases ['sales']")
 
     def test_the_rest_is_logged_as_skipped_by_name_only(self):
         self.manager.prepare(None, **trove_prepare_arguments())
@@ -92,8 +92,9 @@ class PrepareTest(base.TestCase):
 
     def test_a_failed_create_still_completes_prepare(self):
         self.admin.create_database.side_effect = (
-            exception.MongoDBConnectionError(host='h', port=1, timeout=1,
-                                             reason='down'))
+            exception.MongoDBUnreachable(host='h', port=1, timeout=1,
+                                         operation='listDatabases',
+                                         reason='down'))
         self.admin.check_access.side_effect = (
             self.admin.create_database.side_effect)
         self.assertRaises(exception.MongoDBConnectionError,

@@ -10,8 +10,7 @@
 #    License for the specific language governing permissions and limitations
 #    under the License.
 
-import json
-import os
+import contextlib
 import threading
 from unittest import mock
 
@@ -19,21 +18,25 @@ import fixtures
 from pymongo import errors as pymongo_errors
 
 from trove.common import exception
+from trove.guestagent.datastore.experimental.mongodb import connection
+from trove.guestagent.datastore.experimental.mongodb import errors
 from trove.guestagent.datastore.experimental.mongodb import service
 from trove.tests import base
 from trove.tests import helpers
 
+
 payloads = helpers.payloads
 
 
-class FakeConnection:
-    """Hands out one mock client, as the pooled holder would."""
+class FakePool:
+    """Hands out one mock client, as the connection pool would."""
 
     def __init__(self, existing=()):
-        self.target = service.ConnectionTarget(
+        self.target = connection.ConnectionTarget(
             'db1', 27017, 'os_admin', 'pw-secret-1', '/etc/creds.json', 3.0,
             30.0)
         self.client = mock.MagicMock(name='MongoClient')
+        self.client.admin.command.return_value = {'ok': 1.0}
         self.existing = list(existing)
         self.client.list_database_names.return_value = self.existing
         self.databases = {}
@@ -45,23 +48,42 @@ class FakeConnection:
             # A database exists while it holds a collection.
             database.list_collection_names.return_value = (
                 ['orders'] if name in self.existing else [])
+            database.command.return_value = {'ok': 1.0}
             self.databases[name] = database
         return self.databases[name]
+
+    def fail(self, name, failure, sent=True):
+        """Have the next command to database ``name`` fail.
+
+        :param sent: whether pymongo had sent the command before it failed.
+        """
+        def command(*args, **kwargs):
+            if sent:
+                errors.CHECKOUTS.connection_checked_out(None)
+            raise failure
+        self._database(name).command.side_effect = command
 
     def flushes(self):
         return self.client.admin.command.call_args_list.count(
             mock.call('fsync'))
 
-    def get(self):
-        return self.target, self.client
+    @contextlib.contextmanager
+    def acquire(self):
+        yield connection.Connection(self.target, self.client)
+
+    def _sent(self, command):
+        return [name for name, database in self.databases.items()
+                if any(command in call[0][0]
+                       for call in database.command.call_args_list)]
 
     def created(self):
-        return [name for name, database in self.databases.items()
-                if database.command.called
-                and database.command.call_args[0][0] == 'create']
+        return self._sent('create')
+
+    def dropped(self):
+        return self._sent('dropDatabase')
 
 
-class ObservedLock(object):
+class ObservedLock:
     """A lock that tells when a thread has to wait for it."""
 
     def __init__(self):
@@ -82,21 +104,23 @@ class CreateDatabaseTest(base.TestCase):
 
     def setUp(self):
         super().setUp()
-        self.connection = FakeConnection(existing=['admin', 'local', 'old'])
-        self.admin = service.MongoDBAdmin(self.connection)
+        self.pool = FakePool(existing=['admin', 'local', 'old'])
+        self.admin = service.MongoDBAdmin(self.pool)
 
     def test_creates_the_placeholder_collection_in_each_new_database(self):
         self.assertEqual(['sales', 'hr'],
                          self.admin.create_database(payloads('sales', 'hr')))
         for name in ('sales', 'hr'):
-            self.connection.databases[name].command.assert_called_once_with(
-                'create', service.PLACEHOLDER_COLLECTION)
+            self.pool.databases[name].command.assert_called_once_with(
+                {'create': service.PLACEHOLDER_COLLECTION,
+                 'writeConcern': {'w': 1, 'j': True}},
+                allowable_errors=[48])
 
     def test_lists_once_and_leaves_existing_databases_untouched(self):
         self.assertEqual(['new'],
                          self.admin.create_database(payloads('old', 'new')))
-        self.connection.client.list_database_names.assert_called_once_with()
-        self.assertNotIn('old', self.connection.databases)
+        self.pool.client.list_database_names.assert_called_once_with()
+        self.assertNotIn('old', self.pool.databases)
         self.assert_logged('INFO', "['old']", 'left unchanged')
 
     def test_refused_batch_touches_nothing_on_the_server(self):
@@ -110,8 +134,8 @@ class CreateDatabaseTest(base.TestCase):
                       'ok'):
             self.assertRaises(exception.InvalidDatabaseRequest,
                               self.admin.create_database, batch)
-        self.assertFalse(self.connection.client.list_database_names.called)
-        self.assertEqual({}, self.connection.databases)
+        self.assertFalse(self.pool.client.list_database_names.called)
+        self.assertEqual({}, self.pool.databases)
 
     def test_case_twin_of_an_existing_database_is_refused_before_writes(self):
         error = self.assertRaises(exception.InvalidDatabaseRequest,
@@ -119,7 +143,7 @@ class CreateDatabaseTest(base.TestCase):
                                   payloads('new', 'OLD'))
         self.assertIn("'OLD' differs only in case from the existing "
                       "database 'old'", str(error))
-        self.assertEqual([], self.connection.created())
+        self.assertEqual([], self.pool.created())
 
     def test_every_problem_is_named_up_to_a_limit(self):
         error = self.assertRaises(
@@ -129,87 +153,153 @@ class CreateDatabaseTest(base.TestCase):
         self.assertIn('item 9', str(error))
         self.assertNotIn('item 10', str(error))
         self.assertIn('and 5 more', str(error))
+        self.assertNotIn('..', str(error))
 
     def test_empty_batch_does_nothing(self):
         self.assertEqual([], self.admin.create_database([]))
-        self.assertFalse(self.connection.client.list_database_names.called)
+        self.assertFalse(self.pool.client.list_database_names.called)
 
     def test_collection_created_meanwhile_counts_as_created(self):
-        self.connection._database('sales').command.side_effect = (
-            pymongo_errors.OperationFailure('exists', 48))
+        # allowable_errors: pymongo answers NamespaceExists as a reply.
+        self.pool._database('sales').command.return_value = {
+            'ok': 0.0, 'code': 48, 'errmsg': 'exists'}
         self.assertEqual(['sales'],
                          self.admin.create_database(payloads('sales')))
 
-    def test_created_databases_are_flushed_to_disk_before_success(self):
+    def test_no_checkpoint_by_default(self):
+        self.admin.create_database(payloads('sales', 'hr'))
+        self.assertEqual(0, self.pool.flushes())
+
+    def test_checkpoint_when_configured_after_the_whole_batch(self):
+        self.conf.config(group='mongodb', checkpoint_after_ddl=True)
         flushed_after = []
-        self.connection.client.admin.command.side_effect = (
-            lambda *args: flushed_after.append(self.connection.created()))
+        self.pool.client.admin.command.side_effect = (
+            lambda *args: flushed_after.append(self.pool.created()))
         self.admin.create_database(payloads('sales', 'hr'))
         self.assertEqual([['sales', 'hr']], flushed_after)
-        self.connection.client.admin.command.assert_called_once_with(
-            'fsync')
+        self.pool.client.admin.command.assert_called_once_with('fsync')
 
-    def test_nothing_created_means_nothing_to_flush(self):
+    def test_nothing_created_means_nothing_to_checkpoint(self):
+        self.conf.config(group='mongodb', checkpoint_after_ddl=True)
         self.assertEqual([], self.admin.create_database(payloads('old')))
-        self.assertEqual(0, self.connection.flushes())
+        self.assertEqual(0, self.pool.flushes())
+
+    def test_outcome_lists_names_as_names(self):
+        self.pool.fail('c', pymongo_errors.OperationFailure('refused', 2))
+        error = self.assertRaises(exception.DatabaseCreateError,
+                                  self.admin.create_database,
+                                  payloads('a', 'b', 'c', 'd'))
+        self.assertIn('Created: a, b. Not created: c, d.', str(error))
+        self.assertNotIn('[', str(error))
+        self.assertNotIn('..', str(error))
 
     def test_lost_connection_midway_leaves_the_database_in_doubt(self):
-        self.connection._database('b').command.side_effect = (
-            pymongo_errors.AutoReconnect('connection reset'))
+        for checkpoint in (False, True):
+            self.conf.config(group='mongodb',
+                             checkpoint_after_ddl=checkpoint)
+            self.pool = FakePool(existing=['admin'])
+            self.admin = service.MongoDBAdmin(self.pool)
+            self.pool.fail('b', pymongo_errors.AutoReconnect(
+                'connection reset'))
+            error = self.assertRaises(exception.DatabaseCreateError,
+                                      self.admin.create_database,
+                                      payloads('a', 'b', 'c'))
+            self.assertIsInstance(error.__cause__,
+                                  exception.MongoDBConnectionLost)
+            # The server may have applied 'b' and died before it answered.
+            self.assertIn('Perhaps created: b', str(error))
+            self.assertIn('Not created: c.', str(error))
+            self.assertEqual(
+                {'created': ['a'], 'on_disk': not checkpoint,
+                 'uncertain': 'b', 'not_created': ['c']},
+                {key: error.kwargs[key] for key in (
+                    'created', 'on_disk', 'uncertain', 'not_created')})
+            # Without a checkpoint, 'a' is in the journal: the server
+            # answered its create only then. With one, it is not
+            # confirmed; checkpointing would only wait for a server that
+            # is gone.
+            self.assertEqual(
+                checkpoint, 'did not confirm that all of these are on disk'
+                in str(error))
+            self.assertNotIn('c', self.pool.databases)
+            self.assertEqual(0, self.pool.flushes())
+
+    def test_timeout_after_sending_leaves_the_database_in_doubt(self):
+        self.pool.fail('b', pymongo_errors.NetworkTimeout('timed out'))
         error = self.assertRaises(exception.DatabaseCreateError,
                                   self.admin.create_database,
                                   payloads('a', 'b', 'c'))
-        self.assertIsInstance(error.__cause__,
-                              exception.MongoDBConnectionError)
-        # The server may have applied 'b' and died before it answered.
-        self.assertIn("Created: ['a']. The server did not confirm that "
-                      "these are on disk", str(error))
-        self.assertIn("'b' may or may not have been created", str(error))
-        self.assertIn("Not created: ['c']", str(error))
-        self.assertEqual({'created': ['a'], 'on_disk': False,
-                          'uncertain': 'b', 'not_created': ['c']},
-                         {key: error.kwargs[key] for key in (
-                             'created', 'on_disk', 'uncertain',
-                             'not_created')})
-        self.assertNotIn('c', self.connection.databases)
-        # Flushing would only wait for a server that is gone.
-        self.assertEqual(0, self.connection.flushes())
+        self.assertIsInstance(error.__cause__, exception.MongoDBTimeout)
+        self.assertEqual('b', error.kwargs['uncertain'])
+        self.assertIn('within 30.0 s ([mongodb] operation_timeout)',
+                      str(error))
 
     def test_no_server_midway_means_the_command_never_went_out(self):
-        self.connection._database('b').command.side_effect = (
-            pymongo_errors.ServerSelectionTimeoutError('no server'))
+        self.pool.fail('b', pymongo_errors.ServerSelectionTimeoutError(
+            'no server'), sent=False)
         error = self.assertRaises(exception.DatabaseCreateError,
                                   self.admin.create_database,
                                   payloads('a', 'b', 'c'))
+        self.assertIsInstance(error.__cause__, exception.MongoDBUnreachable)
         self.assertIsNone(error.kwargs['uncertain'])
         self.assertEqual(['b', 'c'], error.kwargs['not_created'])
-        self.assertNotIn('may or may not', str(error))
-        self.assertEqual(0, self.connection.flushes())
+        self.assertNotIn('Perhaps', str(error))
+        self.assertEqual(0, self.pool.flushes())
 
-    def test_refusal_midway_flushes_what_was_created(self):
-        self.connection._database('b').command.side_effect = (
-            pymongo_errors.OperationFailure('refused', 2))
+    def test_not_primary_midway_means_not_created(self):
+        self.pool.fail('b', pymongo_errors.NotPrimaryError(
+            'not primary', {'ok': 0, 'code': 10107,
+                            'codeName': 'NotWritablePrimary',
+                            'errmsg': 'not primary'}))
         error = self.assertRaises(exception.DatabaseCreateError,
                                   self.admin.create_database,
                                   payloads('a', 'b', 'c'))
-        self.assertEqual(1, self.connection.flushes())
-        self.assertTrue(error.kwargs['on_disk'])
-        self.assertIn("Created: ['a']. Not created: ['b', 'c']", str(error))
+        self.assertIsInstance(error.__cause__, exception.MongoDBNotPrimary)
+        self.assertEqual((['a'], True, None, ['b', 'c']),
+                         (error.kwargs['created'], error.kwargs['on_disk'],
+                          error.kwargs['uncertain'],
+                          error.kwargs['not_created']))
 
-    def test_refusal_midway_with_a_failing_flush_says_so(self):
-        self.connection._database('b').command.side_effect = (
-            pymongo_errors.OperationFailure('refused', 2))
-        self.connection.client.admin.command.side_effect = (
+    def test_create_not_journaled_is_created_but_not_on_disk(self):
+        self.pool._database('b').command.return_value = {
+            'ok': 1.0, 'writeConcernError': {
+                'code': 91, 'errmsg': 'shutdown in progress'}}
+        error = self.assertRaises(exception.DatabaseCreateError,
+                                  self.admin.create_database,
+                                  payloads('a', 'b', 'c'))
+        self.assertIsInstance(error.__cause__, exception.MongoDBNotDurable)
+        self.assertEqual((['a', 'b'], False, None, ['c']),
+                         (error.kwargs['created'], error.kwargs['on_disk'],
+                          error.kwargs['uncertain'],
+                          error.kwargs['not_created']))
+        self.assertIn('shutdown in progress', str(error))
+        self.assertNotIn('{', str(error))
+
+    def test_refusal_midway_checkpoints_what_was_created(self):
+        self.conf.config(group='mongodb', checkpoint_after_ddl=True)
+        self.pool.fail('b', pymongo_errors.OperationFailure('refused', 2))
+        error = self.assertRaises(exception.DatabaseCreateError,
+                                  self.admin.create_database,
+                                  payloads('a', 'b', 'c'))
+        self.assertEqual(1, self.pool.flushes())
+        self.assertTrue(error.kwargs['on_disk'])
+        self.assertIn('Created: a. Not created: b, c.', str(error))
+
+    def test_refusal_midway_with_a_failing_checkpoint_says_so(self):
+        self.conf.config(group='mongodb', checkpoint_after_ddl=True)
+        self.pool.fail('b', pymongo_errors.OperationFailure('refused', 2))
+        self.pool.client.admin.command.side_effect = (
             pymongo_errors.AutoReconnect('connection reset'))
         error = self.assertRaises(exception.DatabaseCreateError,
                                   self.admin.create_database,
                                   payloads('a', 'b'))
         self.assertFalse(error.kwargs['on_disk'])
         self.assertIn('did not confirm', str(error))
-        self.assert_logged('WARNING', 'Could not flush')
+        self.assert_logged('WARNING', 'Could not checkpoint')
 
-    def test_failed_flush_after_the_batch_is_an_error(self):
-        self.connection.client.admin.command.side_effect = (
+    def test_failed_checkpoint_after_the_batch_is_an_error(self):
+        self.conf.config(group='mongodb', checkpoint_after_ddl=True)
+        self.pool.client.admin.command.side_effect = (
             pymongo_errors.AutoReconnect('connection reset'))
         error = self.assertRaises(exception.DatabaseCreateError,
                                   self.admin.create_database,
@@ -217,7 +307,7 @@ class CreateDatabaseTest(base.TestCase):
         self.assertEqual((['a', 'b'], False, []),
                          (error.kwargs['created'], error.kwargs['on_disk'],
                           error.kwargs['not_created']))
-        self.assertIn('may have lost them', str(error))
+        self.assertIn('may have lost some of them', str(error))
         self.assertNotIn('Created databases', self.logs.output)
 
     def test_concurrent_requests_check_case_twins_one_at_a_time(self):
@@ -225,10 +315,11 @@ class CreateDatabaseTest(base.TestCase):
             service, '_CREATE_LOCK', ObservedLock())).mock
         inside, release = threading.Event(), threading.Event()
 
-        def create_slowly(*args):
+        def create_slowly(*args, **kwargs):
             inside.set()
             release.wait(10)
-        self.connection._database('Sales').command.side_effect = (
+            return {'ok': 1.0}
+        self.pool._database('Sales').command.side_effect = (
             create_slowly)
         first = threading.Thread(target=self.admin.create_database,
                                  args=(payloads('Sales'),))
@@ -247,8 +338,8 @@ class CreateDatabaseTest(base.TestCase):
                         'the twin request never waited for the first')
         # The twin waits for the first request to finish before it lists.
         self.assertEqual(
-            1, self.connection.client.list_database_names.call_count)
-        self.connection.existing.append('Sales')
+            1, self.pool.client.list_database_names.call_count)
+        self.pool.existing.append('Sales')
         release.set()
         first.join(10)
         second.join(10)
@@ -268,9 +359,9 @@ class ListDatabasesTest(base.TestCase):
 
     def setUp(self):
         super().setUp()
-        self.connection = FakeConnection(
+        self.pool = FakePool(
             existing=['local', 'b', 'admin', 'a', 'config', 'c', 'odd name'])
-        self.admin = service.MongoDBAdmin(self.connection)
+        self.admin = service.MongoDBAdmin(self.pool)
 
     def names(self, *args, **kwargs):
         schemas, marker = self.admin.list_databases(*args, **kwargs)
@@ -299,40 +390,47 @@ class ListDatabasesTest(base.TestCase):
             error = self.assertRaises(exception.InvalidDatabaseRequest,
                                       self.admin.list_databases, *args)
             self.assertIn(fragment, str(error))
-        self.assertFalse(self.connection.client.list_database_names.called)
+        self.assertFalse(self.pool.client.list_database_names.called)
 
 
 class DeleteDatabaseTest(base.TestCase):
 
     def setUp(self):
         super().setUp()
-        self.connection = FakeConnection(existing=['admin', 'sales'])
-        self.admin = service.MongoDBAdmin(self.connection)
-        self.sales = self.connection._database('sales')
+        self.pool = FakePool(existing=['admin', 'sales'])
+        self.admin = service.MongoDBAdmin(self.pool)
+        self.sales = self.pool._database('sales')
         self.sales.command.return_value = {'users': [{'user': 'clerk'}]}
 
     def test_drops_and_names_the_users_left_behind(self):
         self.assertEqual(['clerk'], self.admin.delete_database(
             helpers.payload('sales')))
-        self.sales.command.assert_called_once_with('usersInfo')
-        self.connection.client.drop_database.assert_called_once_with('sales')
+        self.sales.command.assert_any_call('usersInfo')
+        self.sales.command.assert_called_with(
+            {'dropDatabase': 1, 'writeConcern': {'w': 1, 'j': True}},
+            allowable_errors=[])
         self.assert_logged('INFO', "Dropped database 'sales'")
         self.assert_logged('WARNING', "'sales'", "['clerk']", 'remain')
 
-    def test_the_drop_is_flushed_to_disk_before_success(self):
+    def test_no_checkpoint_by_default(self):
         self.admin.delete_database(helpers.payload('sales'))
-        self.connection.client.admin.command.assert_called_once_with(
-            'fsync')
+        self.assertEqual(0, self.pool.flushes())
+
+    def test_the_drop_is_checkpointed_when_configured(self):
+        self.conf.config(group='mongodb', checkpoint_after_ddl=True)
+        self.admin.delete_database(helpers.payload('sales'))
+        self.pool.client.admin.command.assert_called_once_with('fsync')
 
     def test_existence_is_asked_of_the_one_database(self):
         # A listing of every database made each delete slower as the
         # server held more of them.
         self.admin.delete_database(helpers.payload('sales'))
-        self.assertFalse(self.connection.client.list_database_names.called)
+        self.assertFalse(self.pool.client.list_database_names.called)
         self.sales.list_collection_names.assert_called_once_with()
 
-    def test_failed_flush_says_the_database_was_dropped(self):
-        self.connection.client.admin.command.side_effect = (
+    def test_failed_checkpoint_says_the_database_was_dropped(self):
+        self.conf.config(group='mongodb', checkpoint_after_ddl=True)
+        self.pool.client.admin.command.side_effect = (
             pymongo_errors.AutoReconnect('connection reset'))
         error = self.assertRaises(exception.DatabaseDeleteError,
                                   self.admin.delete_database,
@@ -341,6 +439,19 @@ class DeleteDatabaseTest(base.TestCase):
                               exception.MongoDBConnectionError)
         self.assertIn("Database 'sales' was dropped, but", str(error))
         self.assertIn('delete it again', str(error))
+
+    def test_drop_not_journaled_says_the_database_was_dropped(self):
+        def command(document, **kwargs):
+            if document == 'usersInfo':
+                return {'users': []}
+            return {'ok': 1.0, 'writeConcernError': {
+                'code': 64, 'errmsg': 'waiting for the journal failed'}}
+        self.sales.command.side_effect = command
+        error = self.assertRaises(exception.DatabaseDeleteError,
+                                  self.admin.delete_database,
+                                  helpers.payload('sales'))
+        self.assertIsInstance(error.__cause__, exception.MongoDBNotDurable)
+        self.assertIn("Database 'sales' was dropped, but", str(error))
 
     def test_no_warning_without_users(self):
         self.sales.command.return_value = {'users': []}
@@ -353,8 +464,8 @@ class DeleteDatabaseTest(base.TestCase):
                                   helpers.payload('nosuch'))
         self.assertEqual("Database 'nosuch' does not exist, so nothing was "
                          "deleted.", str(error))
-        self.assertFalse(self.connection.client.drop_database.called)
-        self.assertEqual(0, self.connection.flushes())
+        self.assertEqual([], self.pool.dropped())
+        self.assertEqual(0, self.pool.flushes())
 
     def test_missing_database_names_its_case_twin(self):
         error = self.assertRaises(exception.DatabaseNotFound,
@@ -362,7 +473,7 @@ class DeleteDatabaseTest(base.TestCase):
                                   helpers.payload('SALES'))
         self.assertIn("Database names are case-sensitive, and the server "
                       "has 'sales'.", str(error))
-        self.assertFalse(self.connection.client.drop_database.called)
+        self.assertEqual([], self.pool.dropped())
 
     def test_reserved_and_bad_payloads_are_refused_before_any_call(self):
         for database in (helpers.payload('admin'), helpers.payload('Config'),
@@ -372,88 +483,15 @@ class DeleteDatabaseTest(base.TestCase):
             error = self.assertRaises(ValueError, self.admin.delete_database,
                                       database)
             self.assertIsInstance(error, exception.InvalidDatabaseRequest)
-        self.assertFalse(self.connection.client.list_database_names.called)
+        self.assertFalse(self.pool.client.list_database_names.called)
         self.assertFalse(self.sales.list_collection_names.called)
-        self.assertFalse(self.connection.client.drop_database.called)
+        self.assertEqual([], self.pool.dropped())
 
-
-class MongoDBConnectionTest(base.TestCase):
-
-    def setUp(self):
-        super().setUp()
-        self.dir = self.useFixture(fixtures.TempDir()).path
-        self.path = os.path.join(self.dir, 'creds.json')
-        self.conf.config(group='mongodb', admin_credentials_file=self.path,
-                         mongodb_host='127.0.0.1', mongodb_port=27999)
-        self.connection = service.MongoDBConnection()
-        self.addCleanup(self.connection.close)
-
-    def write_credentials(self, password):
-        with open(self.path, 'w') as stream:
-            json.dump({'username': 'os_admin', 'password': password}, stream)
-        os.chmod(self.path, 0o600)
-        self.add_secret(password)
-
-    def test_client_is_created_once_and_reused(self):
-        target, client = self.connection.get()
-        self.assertIs(client, self.connection.get()[1])
-        self.assertIsNone(target.username)
-
-    def test_threads_share_one_client(self):
-        clients = []
-
-        def get():
-            clients.append(self.connection.get()[1])
-        threads = [threading.Thread(target=get) for _ in range(8)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        self.assertEqual(1, len({id(client) for client in clients}))
-
-    def test_client_uses_the_credentials_file(self):
-        self.write_credentials('pw-secret-1')
-        target, client = self.connection.get()
-        self.assertEqual('os_admin', target.username)
-        options = client.options.pool_options._credentials
-        self.assertEqual('os_admin', options.username)
-        self.assertEqual('admin', options.source)
-        self.assertFalse('pw-secret-1' in repr(target))
-
-    def test_credentials_file_is_read_only_when_it_changes(self):
-        self.write_credentials('pw-secret-1')
-        with mock.patch.object(service.credentials, 'load_credentials',
-                               wraps=service.credentials.load_credentials
-                               ) as load:
-            first = self.connection.get()[1]
-            self.assertIs(first, self.connection.get()[1])
-            self.assertEqual(1, load.call_count)
-            self.write_credentials('pw-secret-2-longer')
-            second = self.connection.get()[1]
-        self.assertEqual(2, load.call_count)
-        self.assertIsNot(first, second)
-
-    def test_a_configuration_change_gives_a_new_client(self):
-        first = self.connection.get()[1]
-        self.conf.config(group='mongodb', server_selection_timeout=1.0)
-        target, second = self.connection.get()
-        self.assertIsNot(first, second)
-        self.assertEqual(1.0, target.server_selection_timeout)
-        self.assertEqual(1000, second.options.server_selection_timeout * 1000)
-
-    def test_client_points_at_the_configured_server(self):
-        client = self.connection.get()[1]
-        self.assertEqual(('127.0.0.1', 27999),
-                         client.topology_description.server_descriptions()
-                         .popitem()[0])
-
-    def test_unsafe_credentials_file_is_refused(self):
-        self.write_credentials('pw-secret-1')
-        os.chmod(self.path, 0o644)
-        self.assertRaises(exception.CredentialsFileError,
-                          self.connection.get)
-
-    def test_process_wide_holder(self):
-        self.assertIs(service.get_connection(), service.get_connection())
-        self.assertIs(service.get_connection(),
-                      service.MongoDBAdmin()._connection)
+    def test_a_refused_delete_names_its_database_not_an_item(self):
+        for database, named in (({'_name': 'a.b'}, "'a.b'"),
+                                (helpers.payload('Admin'), "'Admin'")):
+            error = self.assertRaises(exception.InvalidDatabaseRequest,
+                                      self.admin.delete_database, database)
+            self.assertIn(named, str(error))
+            self.assertNotIn('item', str(error))
+            self.assertNotIn('..', str(error))

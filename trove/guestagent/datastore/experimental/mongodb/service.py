@@ -12,7 +12,6 @@
 
 """The MongoDB work behind the guest agent's database commands."""
 
-import collections
 import threading
 
 from oslo_log import log as logging
@@ -23,7 +22,7 @@ from trove.common import cfg
 from trove.common import exception
 from trove.common.i18n import _
 from trove.common import pagination
-from trove.guestagent.datastore.experimental.mongodb import credentials
+from trove.guestagent.datastore.experimental.mongodb import connection
 from trove.guestagent.datastore.experimental.mongodb import errors
 from trove.guestagent.datastore.experimental.mongodb import validation
 from trove.guestagent.db import models
@@ -40,103 +39,20 @@ LOG = logging.getLogger(__name__)
 PLACEHOLDER_COLLECTION = 'trove_placeholder'
 
 
-class ConnectionTarget(collections.namedtuple(
-        'ConnectionTarget',
-        ['host', 'port', 'username', 'password', 'credentials_path',
-         'server_selection_timeout', 'operation_timeout'])):
-    """Everything that decides which pooled client an operation uses."""
-
-    def __repr__(self):
-        return ('ConnectionTarget(host=%r, port=%r, username=%r, '
-                'credentials_path=%r)' % (self.host, self.port, self.username,
-                                          self.credentials_path))
-
-    def new_client(self, **options):
-        """A new client for this target; ``options`` go to ``MongoClient``.
-
-        The benchmark and the tests pass ``event_listeners`` to see the
-        commands the plugin sends.
-        """
-        auth = {}
-        if self.username is not None:
-            auth = {'username': self.username, 'password': self.password,
-                    'authSource': 'admin'}
-        timeout_ms = int(self.server_selection_timeout * 1000)
-        # directConnection: the agent manages the mongod on its own
-        # instance, even when that node is a replica set member.
-        return pymongo.MongoClient(
-            self.host, self.port, directConnection=True, connect=False,
-            serverSelectionTimeoutMS=timeout_ms, connectTimeoutMS=timeout_ms,
-            socketTimeoutMS=int(self.operation_timeout * 1000),
-            appname='trove-guestagent', **dict(auth, **options))
-
-
-class MongoDBConnection:
-    """One pooled ``MongoClient`` per connection target, shared by threads.
-
-    The client is created on first use. The credentials file is read again
-    only when it changes on disk; when the target changes (another host,
-    port or password) the old client is closed and a new one replaces it.
-    """
-
-    def __init__(self):
-        self._lock = threading.Lock()
-        self._clients = {}
-        self._credentials_cache = (None, None, None)
-
-    def _credentials(self, path):
-        identity = credentials.file_identity(path)
-        cached_path, cached_identity, cached = self._credentials_cache
-        if (cached_path, cached_identity) == (path, identity):
-            return cached
-        loaded = None if identity is None else credentials.load_credentials(
-            path)
-        if loaded is None:
-            LOG.info('No MongoDB credentials file at %s: connecting without '
-                     'authentication.', path)
-        self._credentials_cache = (path, identity, loaded)
-        return loaded
-
-    def get(self):
-        """Return ``(target, client)`` for the configured server."""
-        conf = CONF.mongodb
-        path = conf.admin_credentials_file
-        with self._lock:
-            creds = self._credentials(path)
-            target = ConnectionTarget(
-                conf.mongodb_host, conf.mongodb_port,
-                creds.username if creds else None,
-                creds.password if creds else None, path,
-                conf.server_selection_timeout, conf.operation_timeout)
-            address = (target.host, target.port)
-            pooled_target, client = self._clients.get(address, (None, None))
-            if pooled_target != target:
-                if client is not None:
-                    LOG.info('MongoDB connection settings for %s:%s changed; '
-                             'replacing the pooled client.', *address)
-                    client.close()
-                client = target.new_client()
-                self._clients[address] = (target, client)
-            return target, client
-
-    def close(self):
-        """Close every pooled client (at shutdown, or between tests)."""
-        with self._lock:
-            for _target, client in self._clients.values():
-                client.close()
-            self._clients.clear()
-            self._credentials_cache = (None, None, None)
-
-
-_CONNECTION = MongoDBConnection()
+# The write concern of every create and drop: the server answers once the
+# change is in its journal on disk, which a crash does not undo, and it
+# waits for that one journal write, not for a checkpoint of every dirty
+# page. On a replica set member this makes the change durable on that node
+# only. The agent connects directly to its own node, which takes DDL only
+# while it is the primary; a failover before a secondary has copied the
+# change rolls it back. What makes it durable there is w: 'majority': the
+# primary answers once a majority of the voting members have it in their
+# journals (writeConcernMajorityJournalDefault), which also waits for the
+# slowest of that majority.
+JOURNALED = {'w': 1, 'j': True}
 
 # Serializes the check-then-create of create_database within the process.
 _CREATE_LOCK = threading.Lock()
-
-
-def get_connection():
-    """The process-wide connection holder."""
-    return _CONNECTION
 
 
 class MongoDBAdmin:
@@ -145,10 +61,13 @@ class MongoDBAdmin:
     Requests are validated whole before anything changes on the server;
     a refused request raises :class:`~trove.common.exception.
     InvalidDatabaseRequest`, which is also a ``ValueError``.
+
+    :param pool: the :class:`~.connection.ConnectionPool` to use; the
+        process-wide one by default.
     """
 
-    def __init__(self, connection=None):
-        self._connection = connection or get_connection()
+    def __init__(self, pool=None):
+        self._pool = pool or connection.get_pool()
 
     def check_access(self):
         """Have the server do, once, what the agent's work needs of it.
@@ -160,13 +79,14 @@ class MongoDBAdmin:
 
         :raises MongoDBError: naming why it did not.
         """
-        _database_names(*self._connection.get())
+        self.list_database_names()
 
     # Listing
 
     def list_database_names(self):
         """Every database name on the server, the reserved ones included."""
-        return _database_names(*self._connection.get())
+        with self._pool.acquire() as conn:
+            return _database_names(conn)
 
     def list_databases(self, limit=None, marker=None, include_marker=False):
         """One page of the tenant's databases, sorted by name.
@@ -198,44 +118,36 @@ class MongoDBAdmin:
 
         :param databases: a list of serialized schemas.
         :returns: the names of the databases this call created.
+        :raises DatabaseCreateError: when the batch stopped part way,
+            saying what became of each database.
         """
         schemas = validation.validated_batch(databases)
         if not schemas:
             LOG.info('No databases to create.')
             return []
-        # One client for the whole operation: the configuration and the
-        # credentials file are checked once per operation, not per command.
-        target, client = self._connection.get()
-        # The case check and the creation must be one step: two requests
-        # for 'Sales' and 'sales' at once would each find no twin, and a
-        # server that does not refuse case twins itself would keep both.
-        with _CREATE_LOCK:
-            listed = _database_names(target, client)
-            validation.refuse_case_twins(schemas, listed)
-            existing = set(listed)
-            new_names = [schema.name for schema in schemas
-                         if schema.name not in existing]
-            kept = [schema.name for schema in schemas
-                    if schema.name in existing]
-            if kept:
-                LOG.info('Databases %s exist already; left unchanged.',
-                         kept)
-            created = []
-            for index, name in enumerate(new_names):
-                try:
-                    _create_placeholder(target, client, name)
-                except exception.TroveError as exc:
-                    raise _stopped_creating(
-                        target, client, exc, created, name,
-                        new_names[index + 1:]) from exc
-                created.append(name)
-            if created:
-                try:
-                    _flush(target, client)
-                except exception.TroveError as exc:
-                    raise _create_error(exc, created, False, None,
-                                        []) from exc
-                LOG.info('Created databases %s.', created)
+        checkpoint = CONF.mongodb.checkpoint_after_ddl
+        with self._pool.acquire() as conn:
+            # The case check and the creation must be one step: two
+            # requests for 'Sales' and 'sales' at once would each find no
+            # twin, and a server that does not refuse case twins itself
+            # would keep both.
+            with _CREATE_LOCK:
+                # A create is a cast: its listing has operation_timeout,
+                # as its other commands, not the listing's own bound.
+                with conn.translated('listDatabases', 'admin'):
+                    listed = conn.client.list_database_names()
+                validation.refuse_case_twins(schemas, listed)
+                existing = set(listed)
+                new_names = [schema.name for schema in schemas
+                             if schema.name not in existing]
+                kept = [schema.name for schema in schemas
+                        if schema.name in existing]
+                if kept:
+                    LOG.info('Databases %s exist already; left unchanged.',
+                             kept)
+                created = _create_all(conn, new_names, checkpoint)
+        if created:
+            LOG.info('Created databases %s.', created)
         return created
 
     # Deleting
@@ -253,27 +165,33 @@ class MongoDBAdmin:
             naming one that differs only in case, if the server has it.
         """
         name = validation.validated_database(database).name
-        target, client = self._connection.get()
-        # A database exists exactly while it holds a collection. Asking the
-        # one database costs the same however many the server holds; a
-        # listing of them all made each delete slower as they grew.
-        with errors.translated(target, 'listCollections', name):
-            exists = bool(client[name].list_collection_names())
-        if not exists:
-            # A delete that changes nothing must not pass for one that
-            # worked: 'SALES' is not 'sales'.
-            raise exception.DatabaseNotFound(
-                name=name, hint=_case_twin_hint(target, client, name))
-        with errors.translated(target, 'usersInfo', name):
-            users = [user['user']
-                     for user in client[name].command('usersInfo')['users']]
-        with errors.translated(target, 'dropDatabase', name):
-            client.drop_database(name)
-        try:
-            _flush(target, client)
-        except exception.TroveError as exc:
-            raise exception.DatabaseDeleteError(name=name,
-                                                cause=exc) from exc
+        checkpoint = CONF.mongodb.checkpoint_after_ddl
+        with self._pool.acquire() as conn:
+            # A database exists exactly while it holds a collection. Asking
+            # the one database costs the same however many the server
+            # holds; a listing of them all made each delete slower as they
+            # grew.
+            with conn.translated('listCollections', name):
+                exists = bool(conn.client[name].list_collection_names())
+            if not exists:
+                # A delete that changes nothing must not pass for one that
+                # worked: 'SALES' is not 'sales'.
+                raise exception.DatabaseNotFound(
+                    name=name, hint=_case_twin_hint(conn, name))
+            with conn.translated('usersInfo', name):
+                users = [user['user'] for user in
+                         conn.client[name].command('usersInfo')['users']]
+            try:
+                _journaled(conn, name, 'dropDatabase', 1)
+            except exception.MongoDBNotDurable as exc:
+                raise exception.DatabaseDeleteError(name=name,
+                                                    cause=exc) from exc
+            if checkpoint:
+                try:
+                    _checkpoint(conn)
+                except exception.TroveError as exc:
+                    raise exception.DatabaseDeleteError(name=name,
+                                                        cause=exc) from exc
         LOG.info('Dropped database %r.', name)
         if users:
             LOG.warning('Database %(name)r was dropped but its users '
@@ -284,87 +202,136 @@ class MongoDBAdmin:
         return users
 
 
-def _database_names(target, client):
+def _database_names(conn):
     # database-list is a call whose caller gives up after Trove's
     # agent_call_low_timeout (5 s), and listing names is cheap on any
     # server. So a server that holds the connection open but has stopped
     # answering (hung, or its disk is) must fail the listing within
     # server_selection_timeout too, not after operation_timeout, which
     # the writes keep.
-    with errors.translated(target, 'listDatabases', 'admin'):
-        with pymongo.timeout(target.server_selection_timeout):
-            return client.list_database_names()
+    with conn.translated('listDatabases', 'admin', errors.LISTING_TIMEOUT):
+        with pymongo.timeout(conn.target.server_selection_timeout):
+            return conn.client.list_database_names()
 
 
-def _case_twin_hint(target, client, name):
+def _case_twin_hint(conn, name):
     """What to tell of a database that differs from ``name`` only in case."""
-    twin = validation.case_twin(name, _database_names(target, client))
+    twin = validation.case_twin(name, _database_names(conn))
     if twin is None:
         return ''
     return _(' Database names are case-sensitive, and the server has '
              '%r.') % twin
 
 
-def _create_placeholder(target, client, name):
-    with errors.translated(target, 'createCollection', name):
-        try:
-            client[name].command('create', PLACEHOLDER_COLLECTION)
-        except pymongo_errors.OperationFailure as exc:
-            # Another request created it since the listing: it exists,
-            # which is all this one asked for.
-            if exc.code != errors.NAMESPACE_EXISTS:
-                raise
+def _journaled(conn, database, command, value, allowed=()):
+    """Send ``command`` with the journaled write concern; return the reply.
 
-
-def _flush(target, client):
-    """Have the server write what it has acknowledged to disk.
-
-    mongod answers a create or a drop before its journal reaches the disk
-    (it writes the journal every 100 ms), so a crash just after could undo
-    a change the agent has already reported done, and nobody waits for
-    the answer of a cast to notice. One ``fsync`` per request covers every
-    command of a batch, on any server; os_admin may run it (clusterAdmin).
+    :param allowed: error codes answered instead of raised.
+    :raises MongoDBNotDurable: when the server did the command but did not
+        confirm the journal write.
     """
-    with errors.translated(target, 'fsync', 'admin'):
-        client.admin.command('fsync')
+    with conn.translated(command, database):
+        reply = conn.client[database].command(
+            {command: value, 'writeConcern': JOURNALED},
+            allowable_errors=list(allowed))
+        # pymongo returns these in the reply of a command it does not
+        # know to be a write.
+        failure = reply.get('writeConcernError')
+        if failure:
+            raise pymongo_errors.WriteConcernError(
+                failure.get('errmsg', ''), failure.get('code'), failure)
+    return reply
 
 
-def _stopped_creating(target, client, cause, created, failed, rest):
-    """The error for a batch that stopped at database ``failed``."""
-    if isinstance(cause, exception.MongoDBConnectionError):
-        # No flush: it would only wait for the server to come back.
-        if isinstance(cause.__cause__,
-                      pymongo_errors.ServerSelectionTimeoutError):
-            # No server to send the command to: it never went out.
-            return _create_error(cause, created, False, None,
-                                 [failed] + rest)
-        # The command went out and no answer came back: the server may
-        # have created the database before the connection was lost.
-        return _create_error(cause, created, False, failed, rest)
-    # The server refused the command: the database was not created, and
-    # the server is there to flush the others.
-    on_disk = False
-    if created:
+def _create_placeholder(conn, name):
+    # NamespaceExists: another request created it since the listing; it
+    # exists, which is all this one asked for.
+    _journaled(conn, name, 'create', PLACEHOLDER_COLLECTION,
+               allowed=[errors.NAMESPACE_EXISTS])
+
+
+def _checkpoint(conn):
+    """Have the server write every change it has acknowledged to disk.
+
+    Only with [mongodb] checkpoint_after_ddl, for servers that do not
+    journal DDL: there, a crash just after a create or a drop the agent
+    has reported done could undo it, and nobody waits for the answer of a
+    cast to notice. One ``fsync`` per request covers every command of a
+    batch; os_admin may run it (clusterAdmin).
+    """
+    with conn.translated('fsync', 'admin'):
+        conn.client.admin.command('fsync')
+
+
+def _create_all(conn, names, checkpoint):
+    """Create each database of ``names``; return those created.
+
+    :raises DatabaseCreateError: when one could not be created, naming
+        what became of each.
+    """
+    created = []
+    for index, name in enumerate(names):
         try:
-            _flush(target, client)
-            on_disk = True
+            _create_placeholder(conn, name)
+        except exception.MongoDBNotDurable as exc:
+            # Created, but its journal write is not confirmed.
+            raise _create_error(exc, created + [name], False, None,
+                                names[index + 1:]) from exc
         except exception.TroveError as exc:
-            LOG.warning('Could not flush the databases created so far to '
-                        'disk: %s', exc)
+            raise _stopped_creating(conn, exc, created, name,
+                                    names[index + 1:], checkpoint) from exc
+        created.append(name)
+    if created and checkpoint:
+        try:
+            _checkpoint(conn)
+        except exception.TroveError as exc:
+            raise _create_error(exc, created, False, None, []) from exc
+    return created
+
+
+def _stopped_creating(conn, cause, created, failed, rest, checkpoint):
+    """The error for a batch that stopped at database ``failed``.
+
+    Without a checkpoint, each database created is in the journal: the
+    server answered its create only then.
+    """
+    if isinstance(cause, exception.MongoDBConnectionError):
+        # No checkpoint: it would only wait for the server to come back.
+        if cause.command_sent:
+            # The server may have created it before the connection failed.
+            return _create_error(cause, created, not checkpoint, failed,
+                                 rest)
+        return _create_error(cause, created, not checkpoint, None,
+                             [failed] + rest)
+    # The server refused the command: the database was not created, and
+    # the server is there to checkpoint the others.
+    on_disk = True
+    if created and checkpoint:
+        try:
+            _checkpoint(conn)
+        except exception.TroveError as exc:
+            on_disk = False
+            LOG.warning('Could not checkpoint the databases created so '
+                        'far: %s', exc)
     return _create_error(cause, created, on_disk, None, [failed] + rest)
 
 
+def _names(names):
+    """Names for a message, as they are: none of them holds a space."""
+    return ', '.join(names) if names else _('none')
+
+
 def _create_error(cause, created, on_disk, uncertain, not_created):
-    outcome = [_('Created: %s.') % (created or _('none'))]
+    """:param on_disk: whether every database of ``created`` is on disk."""
+    outcome = [_('Created: %s.') % _names(created)]
     if created and not on_disk:
-        outcome.append(_('The server did not confirm that these are on '
-                         'disk, so a crash of the server may have lost '
-                         'them.'))
+        outcome.append(_('The server did not confirm that all of these are '
+                         'on disk, so a crash of the server may have lost '
+                         'some of them.'))
     if uncertain is not None:
-        outcome.append(_('%r may or may not have been created: the '
-                         'connection was lost before the server '
-                         'answered.') % uncertain)
-    outcome.append(_('Not created: %s.') % (not_created or _('none')))
+        outcome.append(_('Perhaps created: %s (the command went out and no '
+                         'answer came back).') % uncertain)
+    outcome.append(_('Not created: %s.') % _names(not_created))
     return exception.DatabaseCreateError(
         cause=cause, outcome=' '.join(outcome), created=list(created),
         on_disk=on_disk, uncertain=uncertain,
