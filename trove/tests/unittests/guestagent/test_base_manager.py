@@ -17,10 +17,8 @@ from unittest import mock
 
 from trove.common import context as trove_context
 from trove.common import exception
-from trove.guestagent import conductor
 from trove.guestagent.datastore.experimental.mongodb import manager
-from trove.guestagent.datastore.experimental.mongodb import service
-from trove.tests import base
+from trove.tests.unittests.guestagent import stand_ins
 
 # What Trove's API serializes into the context of a database-create: its
 # DBaaSDatabaseCreate notification, marked for the guest to finish.
@@ -38,21 +36,7 @@ def context_with(notification):
         {'request_id': 'req-n1', 'trove_notification': notification})
 
 
-class ManagerTestCase(base.TestCase):
-    """A MongoDB Manager with stand-ins for MongoDB and the conductor."""
-
-    def setUp(self):
-        super().setUp()
-        self.admin = mock.Mock(spec=service.MongoDBAdmin)
-        # What the admin answers: the names created, the users kept.
-        self.admin.create_database.return_value = []
-        self.admin.delete_database.return_value = []
-        self.conductor = mock.Mock(spec=conductor.API)
-        self.manager = manager.Manager(admin=self.admin,
-                                       conductor_api=self.conductor)
-
-
-class OutcomeReportTest(ManagerTestCase):
+class OutcomeReportTest(stand_ins.ManagerTestCase):
     """Requests run as the RPC endpoint runs them, inside the report."""
 
     def serve(self, operation, ctxt, *args, **kwargs):
@@ -110,7 +94,7 @@ class OutcomeReportTest(ManagerTestCase):
                            'bus down')
 
 
-class HeartbeatTest(ManagerTestCase):
+class HeartbeatTest(stand_ins.ManagerTestCase):
 
     def prepared(self):
         with open(self.manager_marker(), 'w'):
@@ -168,7 +152,7 @@ class HeartbeatTest(ManagerTestCase):
                                       '(healthy)', 'bus down')
 
 
-class PrepareTest(ManagerTestCase):
+class PrepareTest(stand_ins.ManagerTestCase):
 
     def test_a_failed_create_is_the_outcome_and_prepare_still_ends(self):
         self.admin.create_database.side_effect = REFUSED

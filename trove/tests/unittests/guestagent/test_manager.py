@@ -10,23 +10,14 @@
 #    License for the specific language governing permissions and limitations
 #    under the License.
 
-from unittest import mock
 
 from trove.guestagent.datastore.experimental.mongodb import manager
 from trove.guestagent.datastore.experimental.mongodb import service
-from trove.tests import base
 from trove.tests import helpers
+from trove.tests.unittests.guestagent import stand_ins
 
 
-class ManagerTest(base.TestCase):
-
-    def setUp(self):
-        super().setUp()
-        self.admin = mock.Mock(spec=service.MongoDBAdmin)
-        # What the admin answers: the names created, the users kept.
-        self.admin.create_database.return_value = []
-        self.admin.delete_database.return_value = []
-        self.manager = manager.Manager(admin=self.admin)
+class ManagerTest(stand_ins.ManagerTestCase):
 
     def test_create_delegates_and_logs_the_names(self):
         batch = [{'_name': 'sales'}, {'_name': 'hr'}]

@@ -16,10 +16,7 @@ from unittest import mock
 import fixtures
 
 from trove.common import exception
-from trove.guestagent import conductor
-from trove.guestagent.datastore.experimental.mongodb import manager
-from trove.guestagent.datastore.experimental.mongodb import service
-from trove.tests import base
+from trove.tests.unittests.guestagent import stand_ins
 
 ROOT_PASSWORD = 'root-pw-7c1'
 
@@ -37,20 +34,13 @@ def trove_prepare_arguments(**overrides):
     return arguments
 
 
-class PrepareTest(base.TestCase):
+class PrepareTest(stand_ins.ManagerTestCase):
 
     def setUp(self):
         super().setUp()
         self.marker = os.path.join(
             self.useFixture(fixtures.TempDir()).path, 'state', 'prepared')
         self.conf.config(prepare_marker_file=self.marker)
-        self.admin = mock.Mock(spec=service.MongoDBAdmin)
-        # What the admin answers: the names created, the users kept.
-        self.admin.create_database.return_value = []
-        self.admin.delete_database.return_value = []
-        self.conductor = mock.Mock(spec=conductor.API)
-        self.manager = manager.Manager(admin=self.admin,
-                                       conductor_api=self.conductor)
         self.add_secret(ROOT_PASSWORD)
 
     def test_databases_go_through_the_create_path(self):

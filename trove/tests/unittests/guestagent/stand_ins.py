@@ -1,0 +1,34 @@
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
+"""A MongoDB Manager whose MongoDB and trove-conductor are stand-ins."""
+
+from unittest import mock
+
+from trove.guestagent import conductor
+from trove.guestagent.datastore.experimental.mongodb import manager
+from trove.guestagent.datastore.experimental.mongodb import service
+from trove.tests import base
+
+
+class ManagerTestCase(base.TestCase):
+    """Each test gets ``manager``, with ``admin`` and ``conductor`` mocks."""
+
+    def setUp(self):
+        super().setUp()
+        self.admin = mock.Mock(spec=service.MongoDBAdmin)
+        # What the admin answers: the names created, the users kept.
+        self.admin.create_database.return_value = []
+        self.admin.delete_database.return_value = []
+        self.conductor = mock.Mock(spec=conductor.API)
+        self.manager = manager.Manager(admin=self.admin,
+                                       conductor_api=self.conductor)
