@@ -108,29 +108,28 @@ def envelope_text(ctxt):
     return None
 
 
-class ConductorSerializer(messaging.Serializer):
+class ConductorSerializer(SecureSerializer):
     """What a guest sends trove-conductor, in the conductor's envelope.
 
-    Only casts go to the conductor, so nothing comes back to decrypt.
+    The same encryption, with the guest's id beside each value, by which
+    the conductor finds the key. Only casts go to the conductor, so
+    nothing comes back to decrypt.
     """
 
     def __init__(self, inner, key, guest_id):
-        self._inner = inner
-        self._key = key
+        super().__init__(inner, key)
         self._guest_id = guest_id
 
     def serialize_entity(self, ctxt, entity):
-        value = self._inner.serialize_entity(ctxt, entity)
-        return json.dumps({'entity': crypto.encrypt(value, self._key),
+        return json.dumps({'entity': super().serialize_entity(ctxt, entity),
                            INSTANCE_ID_KEY: self._guest_id})
 
     def deserialize_entity(self, ctxt, entity):
         raise NotImplementedError('trove-conductor answers no guest call')
 
     def serialize_context(self, ctxt):
-        return {CONTEXT_KEY: crypto.encrypt(
-            self._inner.serialize_context(ctxt), self._key),
-            INSTANCE_ID_KEY: self._guest_id}
+        return dict(super().serialize_context(ctxt),
+                    **{INSTANCE_ID_KEY: self._guest_id})
 
     def deserialize_context(self, ctxt):
         raise NotImplementedError('trove-conductor answers no guest call')
