@@ -54,18 +54,18 @@ class API:
                           payload={'service_status': status},
                           sent=time.time())
 
-    def notify_end(self, context, notification):
+    def notify_end(self, context):
         """The request of ``context`` succeeded.
 
-        ``context`` carries ``notification`` too, as Trove's conductor
-        expects: it rebuilds the notification from the context as well.
+        Its notification goes both in the context and as an argument, as
+        Trove's conductor expects: it rebuilds it from each.
         """
         self._client.cast(context, 'notify_end',
                           serialized_notification=self._of_this_guest(
-                              notification),
+                              context.notification),
                           notification_args={})
 
-    def notify_exc_info(self, context, notification, error):
+    def notify_exc_info(self, context, error):
         """The request of ``context`` failed with ``error``.
 
         The conductor logs ``exception`` and puts it in the error
@@ -74,7 +74,7 @@ class API:
         """
         self._client.cast(context, 'notify_exc_info',
                           serialized_notification=self._of_this_guest(
-                              notification),
+                              context.notification),
                           message=str(error),
                           exception=['%s: %s' % (type(error).__name__,
                                                  error)])

@@ -43,13 +43,11 @@ LOG = logging.getLogger(__name__)
 _SELF_REPORTING_SENDERS = ('api', 'taskmanager')
 
 
-def _guest_notification(context):
-    """The notification in ``context`` that the guest must finish, if any."""
+def _guest_finishes(context):
+    """Whether ``context`` carries a notification the guest must finish."""
     notification = getattr(context, 'notification', None)
-    if not isinstance(notification, dict) or (
-            notification.get('server_type') in _SELF_REPORTING_SENDERS):
-        return None
-    return notification
+    return isinstance(notification, dict) and (
+        notification.get('server_type') not in _SELF_REPORTING_SENDERS)
 
 
 class Manager(unsupported.UnsupportedOperations):
@@ -97,17 +95,15 @@ class Manager(unsupported.UnsupportedOperations):
         notification and saves as the instance's fault. A request without
         such a notification reports nothing.
         """
-        notification = _guest_notification(context)
-        if notification is None:
+        if not _guest_finishes(context):
             yield
             return
         try:
             yield
         except Exception as exc:
-            self._report(self.conductor.notify_exc_info, context,
-                         notification, exc)
+            self._report(self.conductor.notify_exc_info, context, exc)
             raise
-        self._report(self.conductor.notify_end, context, notification)
+        self._report(self.conductor.notify_end, context)
 
     # Trove's guest API
 
@@ -197,9 +193,9 @@ class Manager(unsupported.UnsupportedOperations):
                         'trove-conductor: %(error)s',
                         {'status': status, 'error': exc})
 
-    def _report(self, send, context, notification, *args):
+    def _report(self, send, context, *args):
         try:
-            send(context, notification, *args)
+            send(context, *args)
         except Exception as exc:
             # The request's own outcome stands; the agent's log has it.
             LOG.warning('Could not report the outcome of the request to '

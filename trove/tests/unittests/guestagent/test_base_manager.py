@@ -17,7 +17,10 @@ from unittest import mock
 
 from trove.common import context as trove_context
 from trove.common import exception
+from trove.common import rpc
+from trove.guestagent import conductor
 from trove.guestagent.datastore.experimental.mongodb import manager
+from trove.tests import base
 from trove.tests.unittests.guestagent import stand_ins
 
 # What Trove's API serializes into the context of a database-create: its
@@ -46,8 +49,9 @@ class OutcomeReportTest(stand_ins.ManagerTestCase):
     def test_a_success_ends_with_notify_end(self):
         ctxt = context_with(dict(NOTIFICATION))
         self.serve('create_database', ctxt, [{'_name': 'sales'}])
-        self.assertEqual([mock.call.notify_end(ctxt, NOTIFICATION)],
+        self.assertEqual([mock.call.notify_end(ctxt)],
                          self.conductor.mock_calls)
+        self.assertEqual(NOTIFICATION, ctxt.notification)
 
     def test_a_failure_ends_with_notify_exc_info_and_still_raises(self):
         self.admin.delete_database.side_effect = REFUSED
@@ -55,8 +59,9 @@ class OutcomeReportTest(stand_ins.ManagerTestCase):
         self.assertRaises(exception.InvalidDatabaseRequest, self.serve,
                           'delete_database', ctxt, {'_name': 'x.y'})
         self.assertEqual(
-            [mock.call.notify_exc_info(ctxt, NOTIFICATION, REFUSED)],
+            [mock.call.notify_exc_info(ctxt, REFUSED)],
             self.conductor.mock_calls)
+        self.assertEqual(NOTIFICATION, ctxt.notification)
 
     def test_a_refused_operation_is_reported_as_a_failure(self):
         # Trove releases that forward user commands notify on them too.
@@ -65,7 +70,7 @@ class OutcomeReportTest(stand_ins.ManagerTestCase):
         error = self.assertRaises(exception.DatastoreOperationNotSupported,
                                   self.serve, 'create_user', ctxt, users=[])
         self.assertEqual(
-            [mock.call.notify_exc_info(ctxt, ctxt.notification, error)],
+            [mock.call.notify_exc_info(ctxt, error)],
             self.conductor.mock_calls)
 
     def test_no_report_when_the_sender_finishes_its_own(self):
@@ -84,8 +89,8 @@ class OutcomeReportTest(stand_ins.ManagerTestCase):
             [{'_name': 'sales'}])
         reports = [call for call in self.conductor.mock_calls
                    if call[0].startswith('notify')]
-        self.assertEqual([mock.call.notify_end(ctxt, NOTIFICATION)],
-                         reports)
+        self.assertEqual([mock.call.notify_end(ctxt)], reports)
+        self.assertEqual(NOTIFICATION, ctxt.notification)
 
     def test_a_report_that_cannot_be_sent_leaves_the_outcome(self):
         self.conductor.notify_end.side_effect = RuntimeError('bus down')
@@ -171,3 +176,31 @@ class PrepareTest(stand_ins.ManagerTestCase):
         self.assertTrue(self.manager.prepare_completed())
         self.admin.create_database.assert_called_once_with(
             [{'_name': 'sales'}])
+
+
+class ConductorApiTest(base.TestCase):
+    """What goes to trove-conductor for a request's notification."""
+
+    def setUp(self):
+        super().setUp()
+        self.client = mock.Mock()
+        with mock.patch.object(rpc, 'get_conductor_client',
+                               return_value=self.client):
+            self.api = conductor.API('guest-7')
+
+    def test_the_context_s_notification_goes_back_for_this_guest(self):
+        ctxt = context_with(dict(NOTIFICATION))
+        self.api.notify_end(ctxt)
+        self.client.cast.assert_called_once_with(
+            ctxt, 'notify_end',
+            serialized_notification=dict(NOTIFICATION, instance_id='guest-7'),
+            notification_args={})
+
+    def test_a_failure_goes_back_as_its_class_and_message(self):
+        ctxt = context_with(dict(NOTIFICATION))
+        self.api.notify_exc_info(ctxt, REFUSED)
+        self.client.cast.assert_called_once_with(
+            ctxt, 'notify_exc_info',
+            serialized_notification=dict(NOTIFICATION, instance_id='guest-7'),
+            message=str(REFUSED),
+            exception=['InvalidDatabaseRequest: %s' % REFUSED])
