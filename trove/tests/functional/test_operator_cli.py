@@ -112,6 +112,13 @@ class OperatorCommandTest(test_rpc_e2e.AgentTestCase):
         """Once answered, the agent has taken what its queue held before."""
         self.assertIs(True, self.api.rpc_ping())
 
+    def assert_never_carried_out(self, name):
+        """The agent, started again, did not create ``name`` queued."""
+        self.agent.start()
+        self.ping_agent()
+        self.assertNotIn("Creating databases [%r]" % name, self.agent.log())
+        self.assertEqual(set(), self.server_names())
+
     def spawn_cli(self, *args, stderr=subprocess.PIPE):
         process = subprocess.Popen(
             [sys.executable, '-m', 'trove.cmd.mongodb']
@@ -242,10 +249,7 @@ class OperatorCommandTest(test_rpc_e2e.AgentTestCase):
             'nothing was sent' % (self.guest_id, PING_TIMEOUT), '--wait')
         self.assertLess(elapsed, PROMPT)
         # Nothing waits in the queue for the agent's next start.
-        self.agent.start()
-        self.ping_agent()
-        self.assertNotIn("Creating databases ['sales']", self.agent.log())
-        self.assertEqual(set(), self.server_names())
+        self.assert_never_carried_out('sales')
 
     def test_wait_queues_the_request_shows_progress_and_ends_with_it(self):
         self.stop_agent()
@@ -288,10 +292,7 @@ class OperatorCommandTest(test_rpc_e2e.AgentTestCase):
              'carry it out.' % self.guest_id],
             created.stderr.splitlines())
         self.assertGreaterEqual(elapsed, 8)
-        self.agent.start()
-        self.ping_agent()
-        self.assertNotIn("Creating databases ['late']", self.agent.log())
-        self.assertEqual(set(), self.server_names())
+        self.assert_never_carried_out('late')
 
     def test_ctrl_c_while_waiting_ends_with_one_line_and_130(self):
         self.stop_agent()
