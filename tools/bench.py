@@ -191,7 +191,7 @@ def run(args, bench, workdir):
     add(cases.delete_one(bench, repeat))
     add(cases.checkpoint_cost(bench, max(3, repeat // 4)))
     add(cases.fresh_client(bench, max(3, repeat // 4)))
-    add(cases.quiet_logging(bench, repeat))
+    add(cases.debug_logging(bench, repeat))
     say('measuring create and delete while a tenant writes (%d windows of '
         '%.1f s for each)' % (args.windows, args.window_seconds))
     writer = tenant.Tenant(bench.server, bench.root,

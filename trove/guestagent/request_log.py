@@ -12,11 +12,11 @@
 
 """How the guest agent names a request's databases in its log lines.
 
-create and delete arrive as casts: the agent's log is the only place
-their outcome shows, so the Manager logs each request's databases before
-it acts and the RPC endpoint logs them again when the request fails. The
-arguments are logged before they are validated, so nothing here may
-raise, whatever a caller sent.
+create and delete arrive as casts, whose caller does not wait for the
+outcome: the Manager logs each request's databases before it acts, and the
+RPC endpoint logs them again when the request fails. The arguments are
+logged before they are validated, so nothing here may raise, whatever a
+caller sent.
 """
 
 

@@ -168,7 +168,7 @@ class BenchSmokeTest(base.FunctionalTestCase):
                 + cases.delete_one(self.bench, 2, warmup=1)
                 + cases.checkpoint_cost(self.bench, 1, warmup=0)
                 + cases.fresh_client(self.bench, 1, warmup=0)
-                + cases.quiet_logging(self.bench, 1, warmup=0)
+                + cases.debug_logging(self.bench, 1, warmup=0)
                 + cases.list_page(self.bench, self.TENANTS, 2, warmup=1)
                 + cases.noise_floor(self.bench, self.TENANTS, 1, warmup=0)
                 + cases.full_walk(self.bench, self.TENANTS, 1, warmup=0))
@@ -184,8 +184,8 @@ class BenchSmokeTest(base.FunctionalTestCase):
              ('delete one, checkpoint_after_ddl', cases.FLOOR),
              ('create one', 'fresh'),
              ('delete one', 'fresh'), ('list page of 100', 'fresh'),
-             ('create one, log at WARNING', cases.FLOOR),
-             ('delete one, log at WARNING', cases.FLOOR),
+             ('create one, log at DEBUG', cases.FLOOR),
+             ('delete one, log at DEBUG', cases.FLOOR),
              ('list page of 100 @ 5 dbs', 'raw'),
              ('list page of 100 @ 5 dbs, A/A', 'raw against raw'),
              ('full walk @ 5 dbs', 'raw')],

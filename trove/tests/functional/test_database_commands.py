@@ -177,7 +177,7 @@ class DatabaseCommandsMixin:
 
         self.assertNotIn('sales', self.server_names())
         self.assertIn('hr', self.server_names())
-        self.assert_logged('INFO', "Dropped database 'sales'")
+        self.assert_logged('DEBUG', "Dropped database 'sales'")
 
     def test_delete_names_the_users_left_behind(self):
         self.admin.create_database(payloads('shop'))

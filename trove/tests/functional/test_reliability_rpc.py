@@ -82,7 +82,7 @@ class AgentAcrossMongoDBOutageTest(test_rpc_e2e.AgentTestCase):
         """
         mark = len(self.agent.log())
         cast(argument)
-        self.agent.wait_for_log('INFO', done, since=mark)
+        self.agent.wait_for_log('DEBUG', done, since=mark)
 
     def put_tenant_documents(self):
         self.root.before1.orders.insert_many(TENANT_DOCUMENTS)
@@ -168,7 +168,7 @@ class AgentAcrossMongoDBOutageTest(test_rpc_e2e.AgentTestCase):
         self.assert_before_databases_intact()
 
         self.create_and_wait('after1', 'after2')
-        self.wait_for_log('INFO', "Created databases ['after1', 'after2']")
+        self.wait_for_log('DEBUG', "Created databases ['after1', 'after2']")
         self.api.delete_database(helpers.payload('after1'))
         self.wait_until(lambda: 'after1' not in self.listed_names(),
                         'the deleted database to leave the list')

@@ -229,7 +229,7 @@ class DatabaseCommandsOverRPCTest(AgentTestCase):
         self.wait_until(lambda: self.listed_names() == ['sales'],
                         'the deleted database to leave the list')
         self.assertEqual({'sales'}, self.server_names())
-        self.wait_for_log('INFO', 'req-e2e-0001', 'Dropped database', 'hr')
+        self.wait_for_log('DEBUG', 'req-e2e-0001', 'Dropped database', 'hr')
 
     def test_cli_create_list_delete(self):
         created = self.agent.cli('database-create', self.guest_id, 'sales',

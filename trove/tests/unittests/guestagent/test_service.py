@@ -409,7 +409,7 @@ class DeleteDatabaseTest(base.TestCase):
         self.sales.command.assert_called_with(
             {'dropDatabase': 1, 'writeConcern': {'w': 1, 'j': True}},
             allowable_errors=[])
-        self.assert_logged('INFO', "Dropped database 'sales'")
+        self.assert_logged('DEBUG', "Dropped database 'sales'")
         self.assert_logged('WARNING', "'sales'", "['clerk']", 'remain')
 
     def test_no_checkpoint_by_default(self):

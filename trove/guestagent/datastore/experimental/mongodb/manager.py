@@ -48,10 +48,12 @@ class Manager(manager.Manager):
     def mount_point(self):
         return CONF.mongodb.mount_point
 
-    # A create or delete request is logged at DEBUG, and its outcome at
-    # INFO by MongoDBAdmin (a failure at ERROR by the RPC endpoint): one
-    # INFO line per request, which names the databases and what became of
-    # them, and costs a create more than anything else the plugin does.
+    # A create or delete request and its success are logged at DEBUG, as
+    # Trove's own guest agents do: Trove learns of the success from the
+    # request's end notification to trove-conductor, and trove-mongodb
+    # prints it. What an operator may have to act on is logged higher: a
+    # database left as it was (INFO), users MongoDB kept (WARNING), a
+    # failure (ERROR, by the RPC endpoint).
 
     def create_database(self, context, databases):
         """Create the databases; return which were new and which existed.

@@ -147,7 +147,7 @@ class MongoDBAdmin:
                              kept)
                 created = _create_all(conn, new_names, checkpoint)
         if created:
-            LOG.info('Created databases %s.', created)
+            LOG.debug('Created databases %s.', created)
         return created
 
     # Deleting
@@ -192,7 +192,7 @@ class MongoDBAdmin:
                 except exception.TroveError as exc:
                     raise exception.DatabaseDeleteError(name=name,
                                                         cause=exc) from exc
-        LOG.info('Dropped database %r.', name)
+        LOG.debug('Dropped database %r.', name)
         if users:
             LOG.warning('Database %(name)r was dropped but its users '
                         '%(users)s remain: MongoDB keeps users whose '
