@@ -21,7 +21,9 @@ when one is configured; ``create_database``, ``delete_database`` (1.0) and
 agent_call_low_timeout`` seconds.
 
 A cast returns once the message is on the bus: whether it succeeded shows
-only in the agent's log (and, for databases, in the next list). A call
+in the agent's log (a failure at ERROR, a success at DEBUG), to
+trove-conductor when the context carries Trove's notification, and, for
+databases, in the next list. A call
 raises the agent's own error (``MongoDBConnectionError``,
 ``InvalidDatabaseRequest``, ``DatastoreOperationNotSupported``, ...) with
 its message, ``GuestTimeout`` when the agent does not answer in time, and

@@ -54,6 +54,26 @@ def describe_databases(arguments):
     return request_log.payload_names(payloads)
 
 
+class RequestName:
+    """A request as log lines name it, formatted only when logged.
+
+    ``create_database for databases ['sales']``, or the method alone when
+    the request names no databases.
+    """
+
+    __slots__ = ('method', 'arguments')
+
+    def __init__(self, method, arguments):
+        self.method = method
+        self.arguments = arguments
+
+    def __str__(self):
+        databases = describe_databases(self.arguments)
+        if databases is None:
+            return self.method
+        return '%s for databases %s' % (self.method, databases)
+
+
 def _unreadable_reason(context, arguments):
     """Why a request did not decrypt, or ``None`` when all of it did."""
     reason = getattr(context, 'unreadable', None)
@@ -144,15 +164,14 @@ class ManagerEndpoint:
             if reason is not None:
                 raise exception.UnreadableMessage(
                     method=name, reason=reason, guest_id=CONF.guest_id)
-            with self._manager.outcome_reported(context):
+            with self._manager.outcome_reported(
+                    context, RequestName(name, arguments)):
                 return method(context, **arguments)
         except exception.TroveError as exc:
             failure = exc
         except Exception:
-            LOG.exception('Request %(method)s for databases %(databases)s '
-                          'failed with an unexpected error.',
-                          {'method': name,
-                           'databases': describe_databases(arguments)})
+            LOG.exception('Request %s failed with an unexpected error.',
+                          RequestName(name, arguments))
             raise
         # Logged outside the handler: oslo.log appends the exception being
         # handled to an ERROR line, which would repeat the cause.
@@ -169,12 +188,5 @@ class ManagerEndpoint:
             # Its arguments are not to be trusted, even for a log line.
             LOG.error('%s', exc)
             return
-        databases = describe_databases(arguments)
-        if databases is None:
-            LOG.error('Request %(method)s failed: %(cause)s',
-                      {'method': name, 'cause': exc})
-        else:
-            LOG.error('Request %(method)s for databases %(databases)s '
-                      'failed: %(cause)s',
-                      {'method': name, 'databases': databases,
-                       'cause': exc})
+        LOG.error('Request %(request)s failed: %(cause)s',
+                  {'request': RequestName(name, arguments), 'cause': exc})

@@ -31,6 +31,7 @@ from trove.common import cfg
 from trove.common import rpc
 from trove.guestagent import conductor
 from trove.guestagent import preparation
+from trove.guestagent import request_log
 from trove.guestagent import unsupported
 from trove.guestagent import volume
 
@@ -82,7 +83,7 @@ class Manager(unsupported.UnsupportedOperations):
         raise NotImplementedError()
 
     @contextlib.contextmanager
-    def outcome_reported(self, context):
+    def outcome_reported(self, context, request):
         """Tell trove-conductor how the request of ``context`` ended.
 
         The RPC endpoint runs every request inside it. Trove's API puts a
@@ -94,6 +95,9 @@ class Manager(unsupported.UnsupportedOperations):
         included, which it logs, sends on as the request's error
         notification and saves as the instance's fault. A request without
         such a notification reports nothing.
+
+        :param request: the request as the agent's log lines name it
+            ("create_database for databases ['sales']").
         """
         if not _guest_finishes(context):
             yield
@@ -101,9 +105,11 @@ class Manager(unsupported.UnsupportedOperations):
         try:
             yield
         except Exception as exc:
-            self._report(self.conductor.notify_exc_info, context, exc)
+            self._report(self.conductor.notify_exc_info, context, request,
+                         'failed', exc)
             raise
-        self._report(self.conductor.notify_end, context)
+        self._report(self.conductor.notify_end, context, request,
+                     'succeeded')
 
     # Trove's guest API
 
@@ -126,6 +132,9 @@ class Manager(unsupported.UnsupportedOperations):
         try:
             if databases:
                 self.create_database(context, databases)
+                # Once per instance, and what the operator asked for it.
+                LOG.info('Prepare made sure databases %s exist.',
+                         request_log.payload_names(databases))
         except Exception:
             # Still prepared: MongoDB runs, and the operator may create
             # the databases again. The failure is the request's outcome.
@@ -193,10 +202,13 @@ class Manager(unsupported.UnsupportedOperations):
                         'trove-conductor: %(error)s',
                         {'status': status, 'error': exc})
 
-    def _report(self, send, context, *args):
+    def _report(self, send, context, request, outcome, *args):
         try:
             send(context, *args)
         except Exception as exc:
-            # The request's own outcome stands; the agent's log has it.
-            LOG.warning('Could not report the outcome of the request to '
-                        'trove-conductor: %s', exc)
+            # The request's own outcome stands, and Trove will not learn
+            # it: this line is where it shows, whatever the log level.
+            LOG.warning('Request %(request)s %(outcome)s, but could not '
+                        'report that to trove-conductor: %(error)s',
+                        {'request': request, 'outcome': outcome,
+                         'error': exc})

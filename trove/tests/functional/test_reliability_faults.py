@@ -12,11 +12,12 @@
 
 """Faults of the real server process: down, killed mid-batch, restarted.
 
-create and delete arrive as casts, so nobody sees their outcome but the
-agent's log: a failure must say exactly which databases may be missing, a
-retry must finish the job, and what the agent reported done must survive a
-crash of the server. Each test runs a SecantusDB server of its own, which
-it stops, kills (SIGKILL, as a crash would) and starts again.
+create and delete arrive as casts, whose caller does not wait for the
+outcome: a failure must say, in the agent's log, exactly which databases
+may be missing, a retry must finish the job, and what the agent reported
+done must survive a crash of the server. Each test runs a SecantusDB
+server of its own, which it stops, kills (SIGKILL, as a crash would) and
+starts again.
 """
 
 import threading

@@ -128,8 +128,8 @@ class AgentOverRPCTest(base.TestCase):
         # The in-process driver raises it as it is; over RabbitMQ it comes
         # as a RemoteError, which the API turns into GuestError.
         self.assertRaises(KeyError, self.api.list_databases)
-        self.assert_logged('ERROR', 'Request list_databases for databases '
-                                    'None failed with an unexpected error')
+        self.assert_logged('ERROR', 'Request list_databases failed with an '
+                                    'unexpected error')
         self.assertIn('Traceback', self.logs.output)
 
     def test_a_remote_error_becomes_a_guest_error(self):

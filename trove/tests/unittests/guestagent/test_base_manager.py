@@ -43,7 +43,7 @@ class OutcomeReportTest(stand_ins.ManagerTestCase):
     """Requests run as the RPC endpoint runs them, inside the report."""
 
     def serve(self, operation, ctxt, *args, **kwargs):
-        with self.manager.outcome_reported(ctxt):
+        with self.manager.outcome_reported(ctxt, 'the request'):
             return getattr(self.manager, operation)(ctxt, *args, **kwargs)
 
     def test_a_success_ends_with_notify_end(self):
@@ -95,8 +95,18 @@ class OutcomeReportTest(stand_ins.ManagerTestCase):
     def test_a_report_that_cannot_be_sent_leaves_the_outcome(self):
         self.conductor.notify_end.side_effect = RuntimeError('bus down')
         self.serve('create_database', context_with(dict(NOTIFICATION)), [])
-        self.assert_logged('WARNING', 'Could not report the outcome',
-                           'bus down')
+        # Trove will not learn it: the line says what the request did.
+        self.assert_logged('WARNING', 'Request the request succeeded',
+                           'trove-conductor', 'bus down')
+
+    def test_a_failure_that_cannot_be_reported_is_still_named(self):
+        self.conductor.notify_exc_info.side_effect = RuntimeError('bus down')
+        self.admin.delete_database.side_effect = REFUSED
+        self.assertRaises(exception.InvalidDatabaseRequest, self.serve,
+                          'delete_database', context_with(dict(NOTIFICATION)),
+                          {'_name': 'x.y'})
+        self.assert_logged('WARNING', 'Request the request failed',
+                           'trove-conductor', 'bus down')
 
 
 class HeartbeatTest(stand_ins.ManagerTestCase):

