@@ -469,11 +469,6 @@ class DeleteDatabaseTest(base.TestCase):
         self.assertIsInstance(error.__cause__, exception.MongoDBNotDurable)
         self.assertIn("Database 'sales' was dropped, but", str(error))
 
-    def test_no_warning_without_users(self):
-        self.sales.command.return_value = {'users': []}
-        self.admin.delete_database(helpers.payload('sales'))
-        self.assertNotIn('WARNING', self.logs.output)
-
     def test_missing_database_is_refused_and_not_dropped(self):
         error = self.assertRaises(exception.DatabaseNotFound,
                                   self.admin.delete_database,

@@ -143,8 +143,9 @@ class MongoDBAdmin:
                 kept = [schema.name for schema in schemas
                         if schema.name in existing]
                 if kept:
-                    # Not quite what the request asked for: said where the
-                    # success of the rest, logged at DEBUG, is not.
+                    # At INFO, unlike a plain success: without the names
+                    # still to create, the line would read as if the
+                    # request had created nothing.
                     LOG.info('Databases %(kept)s exist already; left '
                              'unchanged. To create: %(new)s.',
                              {'kept': kept, 'new': new_names or 'none'})
