@@ -20,9 +20,12 @@
 
 Each creates ``.devenv`` beside this folder on first use, installs the
 project and its test requirements into it, and reinstalls when a
-requirements file changes. ``test`` also makes ``.trove-upstream``, a venv
-of upstream Trove that the tests use as their peer (its package name is
-ours too, so it cannot share ours), and remakes it when its pins change.
+requirements file changes. ``test`` also makes the venvs of upstream
+Trove that the tests use as their peers (its package name is ours too, so
+it cannot share ours), and remakes each when its pins change:
+``.trove-upstream`` (Trove 26, its guest API class and conductor) and
+``.trove-ussuri`` (Trove 13, its API and conductor, and the tenant's
+``openstack`` client).
 Nothing here uses a shell.
 """
 
@@ -41,6 +44,18 @@ INPUTS = ('requirements.txt', 'test-requirements.txt', 'setup.cfg')
 UPSTREAM_VENV = os.path.join(ROOT, '.trove-upstream')
 UPSTREAM_REQUIREMENTS = os.path.join('trove', 'tests', 'upstream_peer',
                                      'requirements.txt')
+USSURI_VENV = os.path.join(ROOT, '.trove-ussuri')
+USSURI_PEER = os.path.join('trove', 'tests', 'ussuri_peer')
+USSURI_REQUIREMENTS = os.path.join(USSURI_PEER, 'requirements.txt')
+USSURI_CONSTRAINTS = os.path.join(USSURI_PEER, 'constraints.txt')
+# Loaded by every interpreter of the peer venvs: the folder of the modules
+# the peers share (the drivers' protocol, the stand-ins Trove's services
+# name in their configuration) on their path; and, in the Trove 13 venv
+# only, the names Python 3.11 removed that Trove 13 still uses.
+PEER_MODULES = os.path.join(ROOT, 'trove', 'tests', 'peer_modules')
+PEER_PTH = {'trove_test_peer.pth': PEER_MODULES + '\n'}
+USSURI_PTH = dict(PEER_PTH, **{
+    'trove_test_peer_compat.pth': 'import ussuri_compat\n'})
 
 
 def _requirements_digest(inputs):
@@ -51,7 +66,7 @@ def _requirements_digest(inputs):
     return digest.hexdigest()
 
 
-def _ensure(venv_dir, inputs, what, install_args):
+def _ensure(venv_dir, inputs, what, install_args, upgrade=('pip',)):
     """Create ``venv_dir`` and install into it, if ``inputs`` changed."""
     python = os.path.join(venv_dir, 'bin', 'python')
     stamp = os.path.join(venv_dir, '.installed')
@@ -67,7 +82,8 @@ def _ensure(venv_dir, inputs, what, install_args):
         venv.EnvBuilder(with_pip=True).create(venv_dir)
     print('dev: installing %s' % what, flush=True)
     # -qq: pip's errors only; its exit status says whether it worked.
-    _run([python, '-m', 'pip', 'install', '-qq', '--upgrade', 'pip'])
+    _run([python, '-m', 'pip', 'install', '-qq', '--upgrade']
+         + list(upgrade))
     _run([python, '-m', 'pip', 'install', '-qq'] + install_args)
     with open(stamp, 'w') as stream:
         stream.write(digest)
@@ -79,10 +95,31 @@ def ensure_venv():
              '-e', '.'])
 
 
+def _write_pth(venv_dir, files):
+    """Write ``.pth`` files into the venv; they name this checkout."""
+    site_packages = subprocess.run(
+        [os.path.join(venv_dir, 'bin', 'python'), '-c',
+         'import sysconfig; print(sysconfig.get_paths()["purelib"])'],
+        capture_output=True, text=True, check=True).stdout.strip()
+    for name, text in files.items():
+        with open(os.path.join(site_packages, name), 'w') as stream:
+            stream.write(text)
+
+
 def ensure_upstream_venv():
     _ensure(UPSTREAM_VENV, (UPSTREAM_REQUIREMENTS,),
             'upstream Trove, the tests\' peer',
             ['-r', UPSTREAM_REQUIREMENTS])
+    _write_pth(UPSTREAM_VENV, PEER_PTH)
+
+
+def ensure_ussuri_venv():
+    _ensure(USSURI_VENV, (USSURI_REQUIREMENTS, USSURI_CONSTRAINTS),
+            'upstream Trove 13 and the openstack client, the tenant-path '
+            'tests\' peer',
+            ['-c', USSURI_CONSTRAINTS, '-r', USSURI_REQUIREMENTS],
+            upgrade=('pip', '-c', USSURI_CONSTRAINTS, 'setuptools'))
+    _write_pth(USSURI_VENV, USSURI_PTH)
 
 
 def _run(args, **kwargs):
@@ -102,6 +139,7 @@ def demo(args):
 
 def test(args):
     ensure_upstream_venv()
+    ensure_ussuri_venv()
     print('dev: pep8 (flake8 with hacking)', flush=True)
     _run([_tool('flake8')])
     print('dev: unit and functional tests (stestr)', flush=True)

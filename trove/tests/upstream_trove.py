@@ -100,16 +100,41 @@ class UpstreamCallError(UpstreamTroveError):
             '%s: %s: %s' % (operation, self.class_name, self.message))
 
 
+class PeerVenv:
+    """A venv of upstream Trove: its interpreter and console scripts.
+
+    :param path: the venv's folder.
+    :param variable: the environment variable that names another
+        interpreter instead.
+    """
+
+    def __init__(self, path, variable, release):
+        self.path = path
+        self.variable = variable
+        self.release = release
+
+    def python(self):
+        """The venv's interpreter; fail when there is none."""
+        python = os.environ.get(self.variable) or os.path.join(
+            self.path, 'bin', 'python')
+        if not os.path.isfile(python):
+            raise UpstreamTroveError(
+                'No upstream Trove %s venv at %s. "python3 tools/dev.py '
+                'test" creates it, or point %s at the python of one.'
+                % (self.release, python, self.variable))
+        return python
+
+    def tool(self, name):
+        """The path of the console script ``name`` of the venv."""
+        return os.path.join(os.path.dirname(self.python()), name)
+
+
+TROVE_26 = PeerVenv(VENV, PYTHON_VARIABLE, '26.0.0')
+
+
 def upstream_python():
-    """The upstream Trove venv's interpreter; fail when there is none."""
-    python = os.environ.get(PYTHON_VARIABLE) or os.path.join(
-        VENV, 'bin', 'python')
-    if not os.path.isfile(python):
-        raise UpstreamTroveError(
-            'No upstream Trove venv at %s. "python3 tools/dev.py test" '
-            'creates it, or point %s at the python of one.'
-            % (python, PYTHON_VARIABLE))
-    return python
+    """The Trove 26 venv's interpreter; fail when there is none."""
+    return TROVE_26.python()
 
 
 def upstream_source(module):
@@ -118,17 +143,13 @@ def upstream_source(module):
         [upstream_python(), '-I', '-c',
          'import importlib, sys; '
          'print(importlib.import_module(sys.argv[1]).__file__)', module],
-        env=_clean_environment(), capture_output=True, text=True,
+        env=clean_environment(), capture_output=True, text=True,
         timeout=60, check=True).stdout.strip()
     with open(path) as stream:
         return stream.read()
 
 
-def _upstream_tool(name):
-    return os.path.join(os.path.dirname(upstream_python()), name)
-
-
-def _clean_environment():
+def clean_environment():
     """No variable of this project's venv or Python path for upstream's."""
     keep = ('PATH', 'HOME', 'LANG', 'LC_ALL', 'TMPDIR', 'TZ')
     return {name: os.environ[name] for name in keep if name in os.environ}
@@ -168,7 +189,7 @@ finally:
 def _run(args, timeout, what):
     try:
         completed = subprocess.run(
-            args, env=_clean_environment(), stdin=subprocess.DEVNULL,
+            args, env=clean_environment(), stdin=subprocess.DEVNULL,
             capture_output=True, text=True, timeout=timeout)
     except subprocess.TimeoutExpired:
         raise UpstreamTroveError('%s did not finish within %.0f s'
@@ -180,9 +201,9 @@ def _run(args, timeout, what):
     return completed
 
 
-def _execute_sql(url, statement):
+def _execute_sql(python, url, statement):
     """One statement on the MariaDB server, with upstream's PyMySQL."""
-    _run([upstream_python(), '-I', '-c', _SQL, url, statement],
+    _run([python, '-I', '-c', _SQL, url, statement],
          timeout=60.0, what='MariaDB statement %r' % statement)
 
 
@@ -233,8 +254,10 @@ class Deployment:
     :param workdir: where trove.conf and the logs go.
     """
 
-    def __init__(self, transport_url=None, database_url=None, workdir=None):
+    def __init__(self, transport_url=None, database_url=None, workdir=None,
+                 venv=TROVE_26):
         suffix = uuid.uuid4().hex[:12]
+        self.venv = venv
         self.transport_url = transport_url or agent_process.transport_url()
         self.database_url = database_url or mariadb_url()
         self.database = DATABASE_PREFIX + suffix
@@ -250,7 +273,8 @@ class Deployment:
                 'control_exchange': 'trove',
                 'conductor_queue': self.conductor_queue}
 
-    def write_config(self):
+    def options(self):
+        """trove.conf, as ``{section: {option: value}}``."""
         default = dict(self.guest_options())
         default.update({
             'debug': 'true',
@@ -269,8 +293,11 @@ class Deployment:
             'oslo_messaging_notifications': {'driver': 'log'},
             'oslo_messaging_rabbit': {'rabbit_transient_queues_ttl': '60'},
         }
+        return sections
+
+    def write_config(self):
         with open(self.config_file, 'w') as stream:
-            for section, values in sections.items():
+            for section, values in self.options().items():
                 stream.write('[%s]\n' % section)
                 for key, value in sorted(values.items()):
                     stream.write('%s = %s\n' % (key, value))
@@ -279,28 +306,34 @@ class Deployment:
         """Make the database, its schema with db_sync, and trove.conf."""
         require_mariadb(self.database_url)
         agent_process.require_broker(self.transport_url)
-        upstream_python()
+        self.venv.python()
         self.write_config()
-        _execute_sql(self.database_url,
+        _execute_sql(self.venv.python(), self.database_url,
                      'CREATE DATABASE `%s` CHARACTER SET utf8'
                      % self.database)
         self.created = True
-        _run([_upstream_tool('trove-manage'), '--config-file',
-              self.config_file, '--log-file',
-              os.path.join(self.workdir, 'manage.log'), 'db_sync'],
-             timeout=DB_SYNC_TIMEOUT, what='trove-manage db_sync')
+        self.manage('db_sync', timeout=DB_SYNC_TIMEOUT)
+
+    def manage(self, *args, timeout=60.0):
+        """Run ``trove-manage`` of the venv on this deployment."""
+        return _run([self.venv.tool('trove-manage'), '--config-file',
+                     self.config_file, '--log-file',
+                     os.path.join(self.workdir, 'manage.log')] + list(args),
+                    timeout=timeout,
+                    what='trove-manage %s' % ' '.join(args))
 
     def drop(self):
         if self.created:
-            _execute_sql(self.database_url,
+            _execute_sql(self.venv.python(), self.database_url,
                          'DROP DATABASE IF EXISTS `%s`' % self.database)
             self.created = False
 
 
-class _UpstreamProcess:
+class UpstreamProcess:
     """A process of upstream Trove's, with its log and its output files."""
 
     def __init__(self, deployment, name, output_name):
+        self.name = name
         self.deployment = deployment
         self.log_file = os.path.join(deployment.workdir, name + '.log')
         self.output_file = os.path.join(deployment.workdir, output_name)
@@ -323,12 +356,39 @@ class _UpstreamProcess:
         with open(self.output_file, 'ab') as output:
             kwargs.setdefault('stdout', output)
             self._process = subprocess.Popen(
-                args, cwd=self.deployment.workdir, env=_clean_environment(),
+                args, cwd=self.deployment.workdir, env=clean_environment(),
                 stderr=output, close_fds=True, **kwargs)
         return self._process
 
     def _ask_to_stop(self):
         self._process.send_signal(signal.SIGTERM)
+
+    def ready(self):
+        """Whether the service takes requests; a subclass tells."""
+        raise NotImplementedError()
+
+    def start(self, timeout=START_TIMEOUT):
+        """Start the service ``trove-<name>`` and wait until it is ready."""
+        if self.running:
+            return
+        process = self._launch(
+            [self.deployment.venv.tool('trove-%s' % self.name),
+             '--config-file', self.deployment.config_file,
+             '--log-file', self.log_file],
+            stdin=subprocess.DEVNULL)
+        deadline = time.monotonic() + timeout
+        while not self.ready():
+            if process.poll() is not None:
+                raise UpstreamTroveError(
+                    'trove-%s exited with status %s:\n%s\n%s'
+                    % (self.name, process.returncode, self.output()[-3000:],
+                       self.log()[-3000:]))
+            if time.monotonic() > deadline:
+                self.kill()
+                raise UpstreamTroveError(
+                    'trove-%s was not ready within %.0f s:\n%s'
+                    % (self.name, timeout, self.log()[-3000:]))
+            time.sleep(0.1)
 
     def stop(self, timeout=STOP_TIMEOUT):
         if not self.running:
@@ -345,42 +405,24 @@ class _UpstreamProcess:
             self._process.wait()
 
 
-class ConductorProcess(_UpstreamProcess):
+class ConductorProcess(UpstreamProcess):
     """``trove-conductor`` of ``deployment``, as a process of its own."""
 
     def __init__(self, deployment):
         super().__init__(deployment, 'conductor', 'conductor.out')
 
-    def start(self, timeout=START_TIMEOUT):
-        """Start it and wait until it consumes its topic."""
-        if self.running:
-            return
-        process = self._launch(
-            [_upstream_tool('trove-conductor'), '--config-file',
-             self.deployment.config_file, '--log-file', self.log_file],
-            stdin=subprocess.DEVNULL)
-        deadline = time.monotonic() + timeout
-        while not _queue_consumers(self.deployment.transport_url,
-                                   self.deployment.conductor_queue):
-            if process.poll() is not None:
-                raise UpstreamTroveError(
-                    'trove-conductor exited with status %s:\n%s\n%s'
-                    % (process.returncode, self.output()[-3000:],
-                       self.log()[-3000:]))
-            if time.monotonic() > deadline:
-                self.kill()
-                raise UpstreamTroveError(
-                    'trove-conductor did not consume %s within %.0f s:\n%s'
-                    % (self.deployment.conductor_queue, timeout,
-                       self.log()[-3000:]))
-            time.sleep(0.1)
+    def ready(self):
+        """Whether it consumes its topic."""
+        return _queue_consumers(self.deployment.transport_url,
+                                self.deployment.conductor_queue)
 
 
-class Driver(_UpstreamProcess):
+class Driver(UpstreamProcess):
     """The driver process: Trove's own classes, one JSON request a line."""
 
-    def __init__(self, deployment):
+    def __init__(self, deployment, script=DRIVER):
         super().__init__(deployment, 'driver', 'driver.err')
+        self.script = script
         self.trove_version = None
         self._replies = queue.Queue()
         self._next_id = 0
@@ -393,8 +435,8 @@ class Driver(_UpstreamProcess):
         # -I: neither this repository nor any PYTHON* variable on its
         # path, so ``trove`` is upstream's.
         process = self._launch(
-            [upstream_python(), '-I', DRIVER, self.deployment.config_file,
-             self.log_file],
+            [self.deployment.venv.python(), '-I', self.script,
+             self.deployment.config_file, self.log_file],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
             bufsize=1)
         threading.Thread(target=self._read, args=(process.stdout,),
@@ -446,47 +488,41 @@ class Driver(_UpstreamProcess):
         self._process.stdin.close()
 
 
-class UpstreamTrove:
-    """The tests' API over an upstream Trove deployment.
+class PeerTrove:
+    """A started upstream Trove: its deployment, conductor and driver.
 
-    Every method runs Trove's own code in the driver. Those that talk to
-    a guest take, besides their own arguments:
-
-    - ``context``: TroveContext fields to set (``request_id``,
-      ``user_id``, ``project_id``, ``auth_token``...); by default a user of
-      the instance's tenant, a fresh request id and :attr:`auth_token`;
-    - ``encryption``: ``'instance'`` (the instance's key from Trove's
-      lookup, as Trove sends), ``'wrong'`` (another key) or ``'none'``
-      (clear, as Trove talks to an instance without a key).
+    A subclass adds its own processes in :meth:`processes`.
     """
 
-    def __init__(self, deployment=None):
-        self.deployment = deployment or Deployment()
+    def __init__(self, deployment, driver_script=DRIVER):
+        self.deployment = deployment
         self.conductor = ConductorProcess(self.deployment)
-        self.driver = Driver(self.deployment)
-        # A Keystone token stand-in in every context: a secret the guest
-        # must never log.
-        self.auth_token = 'gAAAAAB-harness-%s' % uuid.uuid4().hex
+        self.driver = Driver(self.deployment, script=driver_script)
         self.instances = []
         self.timings = {}
 
+    def processes(self):
+        """The processes of the deployment, in the order they start."""
+        return [self.conductor, self.driver]
+
     def start(self):
-        """db_sync, conductor, driver; ``timings`` says how long each."""
-        for name, step in (('db_sync', self.deployment.create),
-                           ('conductor_start', self.conductor.start),
-                           ('driver_start', self.driver.start)):
+        """db_sync, then each process; ``timings`` says how long each."""
+        steps = [('db_sync', self.deployment.create)] + [
+            ('%s_start' % process.name, process.start)
+            for process in self.processes()]
+        for name, step in steps:
             began = time.monotonic()
             step()
             self.timings[name] = time.monotonic() - began
 
     def ensure_running(self):
-        """Restart a conductor or driver a test stopped."""
-        self.conductor.start()
-        self.driver.start()
+        """Restart a process a test stopped."""
+        for process in self.processes():
+            process.start()
 
     def stop(self):
-        self.driver.stop()
-        self.conductor.stop()
+        for process in reversed(self.processes()):
+            process.stop()
         try:
             names = [self.deployment.conductor_queue,
                      '%s.%s' % (self.deployment.conductor_queue, TROVE_HOST)]
@@ -508,6 +544,50 @@ class UpstreamTrove:
     @property
     def trove_version(self):
         return self.driver.trove_version
+
+    def conductor_log(self):
+        return self.conductor.log()
+
+    def driver_log(self):
+        return self.driver.log()
+
+    def wait_for_conductor_log(self, *fragments, since=0, timeout=30.0):
+        """Wait until one conductor log line holds every fragment.
+
+        Returns the line. ``since``: a length of :meth:`conductor_log`
+        taken before.
+        """
+        return agent_process.wait_for_line(self.conductor_log, fragments,
+                                           since, timeout, 'trove-conductor')
+
+    def wait_for_status(self, instance_id, status, timeout=30.0):
+        """Wait until the instance's status word is ``status``."""
+        return _poll(
+            lambda: self.instance_status(instance_id),
+            lambda current: current['status'] == status, timeout,
+            lambda current: 'instance %s is %r, not %r, after %.0f s'
+            % (instance_id, current['status'], status, timeout))
+
+
+class UpstreamTrove(PeerTrove):
+    """The tests' API over an upstream Trove deployment.
+
+    Every method runs Trove's own code in the driver. Those that talk to
+    a guest take, besides their own arguments:
+
+    - ``context``: TroveContext fields to set (``request_id``,
+      ``user_id``, ``project_id``, ``auth_token``...); by default a user of
+      the instance's tenant, a fresh request id and :attr:`auth_token`;
+    - ``encryption``: ``'instance'`` (the instance's key from Trove's
+      lookup, as Trove sends), ``'wrong'`` (another key) or ``'none'``
+      (clear, as Trove talks to an instance without a key).
+    """
+
+    def __init__(self, deployment=None):
+        super().__init__(deployment or Deployment())
+        # A Keystone token stand-in in every context: a secret the guest
+        # must never log.
+        self.auth_token = 'gAAAAAB-harness-%s' % uuid.uuid4().hex
 
     def _context(self, context):
         values = {'auth_token': self.auth_token,
@@ -634,14 +714,6 @@ class UpstreamTrove:
         return self.driver.request('instance_status',
                                    dict(instance_id=instance_id))
 
-    def wait_for_status(self, instance_id, status, timeout=30.0):
-        """Wait until the instance's status word is ``status``."""
-        return _poll(
-            lambda: self.instance_status(instance_id),
-            lambda current: current['status'] == status, timeout,
-            lambda current: 'instance %s is %r, not %r, after %.0f s'
-            % (instance_id, current['status'], status, timeout))
-
     def instance_fault(self, instance_id):
         """The fault the conductor saved on an error notification.
 
@@ -685,41 +757,31 @@ class UpstreamTrove:
             method='notify_exc_info' if failure else 'notify_end',
             message=failure, notification_class=notification_class))
 
-    def conductor_log(self):
-        return self.conductor.log()
-
-    def driver_log(self):
-        return self.driver.log()
-
     def driver_output(self):
         """What the driver wrote to stderr (warnings, tracebacks)."""
         return self.driver.output()
 
-    def wait_for_conductor_log(self, *fragments, since=0, timeout=30.0):
-        """Wait until one conductor log line holds every fragment.
 
-        Returns the line. ``since``: a length of :meth:`conductor_log`
-        taken before.
-        """
-        return agent_process.wait_for_line(self.conductor_log, fragments,
-                                           since, timeout, 'trove-conductor')
+_started = {}
 
 
-_shared = None
+def started_once(factory):
+    """One started ``factory()`` per test process, discarded at exit."""
+    peer = _started.get(factory)
+    if peer is None:
+        peer = factory()
+        atexit.register(peer.discard)
+        try:
+            peer.start()
+        except Exception:
+            atexit.unregister(peer.discard)
+            peer.discard()
+            raise
+        _started[factory] = peer
+    peer.ensure_running()
+    return peer
 
 
 def shared():
-    """One started deployment per test process, discarded at exit."""
-    global _shared
-    if _shared is None:
-        trove = UpstreamTrove()
-        atexit.register(trove.discard)
-        try:
-            trove.start()
-        except Exception:
-            atexit.unregister(trove.discard)
-            trove.discard()
-            raise
-        _shared = trove
-    _shared.ensure_running()
-    return _shared
+    """One started Trove 26 deployment per test process."""
+    return started_once(UpstreamTrove)

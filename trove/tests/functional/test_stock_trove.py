@@ -26,96 +26,33 @@ never skip.
 
 import os
 import re
-import shutil
-import tempfile
 
 from trove.tests import agent as agent_process
-from trove.tests import base
 from trove.tests import helpers
 from trove.tests import secantus
+from trove.tests import trove_instance
 from trove.tests import upstream_trove
 
-# A heartbeat a second, so that a change of status shows within seconds.
-REPORT_INTERVAL = 1
-# What a status change may take: two heartbeats, the agent's own bound on
-# reaching MongoDB (server_selection_timeout, 2 s in the tests), and room
-# for a loaded machine. A liveness bound, not a speed target.
-STATUS_TIMEOUT = 2 * REPORT_INTERVAL + 2.0 + 20.0
+STATUS_TIMEOUT = trove_instance.STATUS_TIMEOUT
 INITIAL_DATABASES = ('orders', 'stock')
 GIB = 1024.0 ** 3
 
 
-class StockTroveTestCase(base.TestCase):
-    """One Trove instance, its MongoDB and its trove-guestagent per class.
+class StockTroveTestCase(trove_instance.TroveInstanceTestCase):
+    """One Trove 26 instance, its MongoDB and its trove-guestagent."""
 
-    The agent's configuration folder holds the guest_info.conf that
-    Trove's own code wrote for the instance.
-    """
-
-    PREPARE = True
+    TENANT = 'tenant-stock'
+    INITIAL_DATABASES = INITIAL_DATABASES
 
     @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.trove = upstream_trove.shared()
-        cls.workdir = tempfile.mkdtemp(prefix='trove-stock-')
-        cls.addClassCleanup(shutil.rmtree, cls.workdir, ignore_errors=True)
-        cls.server = secantus.SecantusServer(workdir=cls.workdir)
-        cls.addClassCleanup(cls.server.kill)
-        cls.server.start()
-        options = dict(cls.trove.deployment.guest_options(),
-                       report_interval=REPORT_INTERVAL)
-        cls.agent = agent_process.AgentProcess(
-            cls.server, cls.trove.deployment.transport_url,
-            workdir=cls.workdir, options=options,
-            guest_info=True)
-        cls.instance_id = cls.trove.create_instance(
-            cls.agent.guest_info_file, tenant_id='tenant-stock')
-        cls.agent.guest_id = cls.instance_id
-        cls.key = upstream_trove.guest_info(
-            cls.agent.guest_info_file)['instance_rpc_encr_key']
-        cls.addClassCleanup(agent_process.delete_queues,
-                            cls.trove.deployment.transport_url,
-                            cls.instance_id)
-        cls.addClassCleanup(cls.agent.kill)
-        cls.addClassCleanup(cls.agent.stop)
-        cls.agent.start()
-        if cls.PREPARE:
-            cls.trove.prepare(cls.instance_id, databases=INITIAL_DATABASES)
-            cls.trove.wait_for_status(cls.instance_id, 'healthy',
-                                      timeout=STATUS_TIMEOUT)
+    def peer(cls):
+        return upstream_trove.shared()
 
-    def setUp(self):
-        super().setUp()
-        self.add_secret(self.key)
-        self.add_secret(self.trove.auth_token)
-        for secret in self.server.secret_values():
-            self.add_secret(secret)
-        self.addCleanup(self.assert_no_secret_in_the_logs)
-        self.root = self.server.root_client()
-        self.addCleanup(self.root.close)
+    def secrets(self):
+        return super().secrets() + [self.trove.auth_token]
 
-    def assert_no_secret_in_the_logs(self):
-        text = '\n'.join([self.agent.log(), self.agent.output(),
-                          self.trove.conductor_log(),
-                          self.trove.driver_log()])
-        secrets = [self.key, self.trove.auth_token]
-        secrets += self.server.secret_values()
-        # assertNotIn would print the secret itself when it fails.
-        leaked = [index for index, secret in enumerate(secrets)
-                  if secret in text]
-        self.assertEqual([], leaked, 'secrets reached a log')
-
-    def names_on_server(self):
-        return helpers.tenant_names(self.root.list_database_names())
-
-    def wait_for_names(self, expected):
-        helpers.poll(lambda: self.names_on_server() == set(expected),
-                     STATUS_TIMEOUT,
-                     'the server holding %s' % sorted(expected),
-                     details=lambda: '%s; agent log:\n%s' % (
-                         sorted(self.names_on_server()),
-                         self.agent.log()[-3000:]))
+    def logs_to_check(self):
+        return super().logs_to_check() + [self.trove.driver_log()]
 
     def agent_errors_since(self, mark):
         return [line for line in self.agent.log()[mark:].splitlines()
@@ -128,10 +65,6 @@ class DatabaseCommandsTest(StockTroveTestCase):
     def setUp(self):
         super().setUp()
         self.addCleanup(self.drop_all_but_the_initial_databases)
-
-    def drop_all_but_the_initial_databases(self):
-        for name in self.names_on_server() - set(INITIAL_DATABASES):
-            self.root.drop_database(name)
 
     def test_prepare_made_the_initial_databases(self):
         self.assertEqual(set(INITIAL_DATABASES), self.names_on_server())

@@ -19,10 +19,8 @@ starts it with a clean environment::
 
     .trove-upstream/bin/python driver.py TROVE_CONF LOG_FILE
 
-It reads one JSON request per line on stdin, ``{"id": N, "op": NAME,
-"args": {...}}``, and answers each with one line on stdout, ``{"id": N,
-"ok": true, "result": ...}`` or ``{"id": N, "ok": false, "error":
-{"class": ..., "message": ..., ...}}``. Every operation goes through
+It answers one JSON request a line on stdin with one JSON line on stdout
+(``peer_modules/peer_protocol.py``). Every operation goes through
 Trove's own classes: its guest API with its key lookup, its conductor API
 for a fake guest, its models for instance rows and statuses, its
 notification classes for the context of a database create or delete.
@@ -31,18 +29,16 @@ The instance keys never reach stdout, stderr or the log: the log stays at
 INFO, since Trove logs a new instance's key at DEBUG.
 """
 
-import json
 import os
 import sys
-import traceback
 
 # Trove's own services (API, taskmanager, conductor) run monkey-patched by
 # eventlet; the guest API and oslo.messaging behave as they do there.
 import trove.cmd  # noqa: F401
 
 from oslo_log import log as logging  # noqa: E402
-from oslo_serialization import jsonutils  # noqa: E402
 from oslo_utils import timeutils  # noqa: E402
+import peer_protocol  # noqa: E402
 
 from trove.common import cfg  # noqa: E402
 from trove.common import constants  # noqa: E402
@@ -62,9 +58,9 @@ from trove.instance import models as instance_models  # noqa: E402
 from trove.instance import service_status  # noqa: E402
 from trove.instance.tasks import InstanceTasks  # noqa: E402
 from trove import rpc  # noqa: E402
-from trove import version  # noqa: E402
 
 CONF = cfg.CONF
+RequestError = peer_protocol.RequestError
 LOG = logging.getLogger('trove_upstream_driver')
 
 # The datastore versions' registry_ext and repl_strategy columns may not
@@ -74,10 +70,6 @@ REGISTRY_EXT = ('trove.guestagent.datastore.experimental.mongodb.manager.'
                 'Manager')
 REPL_STRATEGY = 'none.none'
 IMAGE_ID = '00000000-0000-0000-0000-000000000000'
-
-
-class RequestError(Exception):
-    """A request the driver cannot carry out as asked."""
 
 
 class FakeRequest:
@@ -385,13 +377,7 @@ def fake_guest(instance_id, method, payload=None, sent=None,
         CONF.clear_override('guest_id')
 
 
-def hello():
-    return {'trove_version': version.version_info.version_string(),
-            'pid': os.getpid()}
-
-
 OPERATIONS = {
-    'hello': hello,
     'create_instance': create_instance,
     'api': api,
     'rpc': rpc_message,
@@ -405,68 +391,13 @@ OPERATIONS = {
 }
 
 
-def _error(exc):
-    error = {'class': type(exc).__name__, 'module': type(exc).__module__,
-             'message': str(exc)}
-    cause = exc.__cause__ or exc.__context__
-    if cause is not None:
-        error.update(cause_class=type(cause).__name__,
-                     cause_message=str(cause))
-    return error
-
-
-def handle(line):
-    try:
-        request = json.loads(line)
-    except ValueError as exc:
-        return {'id': None, 'ok': False, 'error': _error(exc)}
-    try:
-        operation = OPERATIONS.get(request.get('op'))
-        if operation is None:
-            raise RequestError('no operation %r' % request.get('op'))
-        result = operation(**request.get('args', {}))
-        reply = {'ok': True, 'result': jsonutils.to_primitive(
-            result, convert_instances=True)}
-    except Exception as exc:
-        LOG.info('Request %(op)s failed: %(error)s',
-                 {'op': request.get('op'),
-                  'error': traceback.format_exc()})
-        reply = {'ok': False, 'error': _error(exc)}
-    reply['id'] = request.get('id')
-    return reply
-
-
-def _lines(fd):
-    """Lines from ``fd``, read without blocking eventlet's other work."""
-    pending = b''
-    while True:
-        # os.read is green here: the message bus's heartbeats go on while
-        # the driver waits for its next request.
-        chunk = os.read(fd, 65536)
-        if not chunk:
-            return
-        pending += chunk
-        while b'\n' in pending:
-            line, pending = pending.split(b'\n', 1)
-            if line.strip():
-                yield line.decode('utf-8')
+def _configure_db(conf):
+    # Trove 26 reads the options from its global configuration itself.
+    get_db_api().configure_db()
 
 
 def main(argv):
-    config_file, log_file = argv[1:3]
-    # Only replies go to the real stdout; anything a library prints goes
-    # to stderr.
-    replies = os.fdopen(os.dup(1), 'w', buffering=1)
-    os.dup2(2, 1)
-    CONF(['--config-file', config_file, '--log-file', log_file,
-          '--nodebug'], project='trove')
-    logging.setup(CONF, 'trove')
-    rpc.init(CONF)
-    get_db_api().configure_db()
-    replies.write(json.dumps({'id': None, 'ok': True, 'result': hello()})
-                  + '\n')
-    for line in _lines(sys.stdin.fileno()):
-        replies.write(json.dumps(handle(line)) + '\n')
+    peer_protocol.run(argv, OPERATIONS, _configure_db)
 
 
 if __name__ == '__main__':
