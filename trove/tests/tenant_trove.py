@@ -82,11 +82,11 @@ def _api_paste(venv):
     return text
 
 
-class UssuriDeployment(upstream_trove.Deployment):
-    """Trove 13's database, trove.conf and api-paste.ini; its API's port."""
+class ApiDeployment(upstream_trove.Deployment):
+    """A deployment whose ``trove-api`` runs too, on a free port."""
 
-    def __init__(self, **kwargs):
-        super().__init__(venv=TROVE_13, **kwargs)
+    def __init__(self, venv, **kwargs):
+        super().__init__(venv=venv, **kwargs)
         self.api_port = helpers.free_port()
         self.paste_file = os.path.join(self.workdir, 'api-paste.ini')
 
@@ -102,6 +102,7 @@ class UssuriDeployment(upstream_trove.Deployment):
             'trove_api_workers': 1,
             'api_paste_config': self.paste_file,
             'remote_nova_client': 'peer_stand_ins.NovaStandIn',
+            'remote_neutron_client': 'peer_stand_ins.NeutronStandIn',
             'databases_page_size': DATABASES_PAGE_SIZE,
             'agent_call_low_timeout': AGENT_CALL_TIMEOUT,
         })
@@ -111,6 +112,13 @@ class UssuriDeployment(upstream_trove.Deployment):
         super().write_config()
         with open(self.paste_file, 'w') as stream:
             stream.write(_api_paste(self.venv))
+
+
+class UssuriDeployment(ApiDeployment):
+    """Trove 13 with its API, and the MongoDB datastore registered."""
+
+    def __init__(self, **kwargs):
+        super().__init__(TROVE_13, **kwargs)
 
     def create(self):
         """db_sync, then the MongoDB datastore as an operator adds it."""
@@ -137,16 +145,44 @@ class ApiProcess(upstream_trove.UpstreamProcess):
         return True
 
 
-class TenantTrove(upstream_trove.PeerTrove):
+class TenantApi:
+    """What a Trove with its API adds to a peer: the process, the client.
+
+    Mixed into a :class:`~trove.tests.upstream_trove.PeerTrove` whose
+    deployment is an :class:`ApiDeployment`.
+    """
+
+    def processes(self):
+        return super().processes() + [self.api]
+
+    def openstack(self, tenant_id, token, *args, timeout=COMMAND_TIMEOUT):
+        """Run ``openstack ARGS`` as the tenant; the completed process.
+
+        The tenant's client (python-openstackclient with
+        python-troveclient's plugin, from the Trove 13 venv) talks to
+        this API's endpoint for ``tenant_id`` with ``token``.
+        """
+        command = [TROVE_13.tool('openstack'),
+                   '--os-auth-type', 'admin_token',
+                   '--os-endpoint', '%s/%s' % (self.deployment.endpoint,
+                                               tenant_id),
+                   '--os-token', token] + list(args)
+        return subprocess.run(
+            command, env=upstream_trove.clean_environment(),
+            stdin=subprocess.DEVNULL, capture_output=True, text=True,
+            timeout=timeout, cwd=self.deployment.workdir)
+
+    def api_log(self):
+        return self.api.log()
+
+
+class TenantTrove(TenantApi, upstream_trove.PeerTrove):
     """Trove 13's API, conductor and taskmanager's part, for the tests."""
 
     def __init__(self, deployment=None):
         super().__init__(deployment or UssuriDeployment(),
                          driver_script=os.path.join(PEER_DIR, 'driver.py'))
         self.api = ApiProcess(self.deployment)
-
-    def processes(self):
-        return [self.conductor, self.api, self.driver]
 
     def create_instance(self, guest_info_path, tenant_id):
         """An ACTIVE MongoDB instance of ``tenant_id``; returns its id.
@@ -170,24 +206,13 @@ class TenantTrove(upstream_trove.PeerTrove):
         return self.driver.request('instance_status',
                                    dict(instance_id=instance_id))
 
-    def openstack(self, tenant_id, token, *args, timeout=COMMAND_TIMEOUT):
-        """Run ``openstack ARGS`` as the tenant; the completed process.
 
-        The client of the Trove 13 venv, its OSC plugin python-troveclient,
-        talks to this API's endpoint for ``tenant_id`` with ``token``.
-        """
-        command = [self.deployment.venv.tool('openstack'),
-                   '--os-auth-type', 'admin_token',
-                   '--os-endpoint', '%s/%s' % (self.deployment.endpoint,
-                                               tenant_id),
-                   '--os-token', token] + list(args)
-        return subprocess.run(
-            command, env=upstream_trove.clean_environment(),
-            stdin=subprocess.DEVNULL, capture_output=True, text=True,
-            timeout=timeout, cwd=self.deployment.workdir)
+class Trove26Api(TenantApi, upstream_trove.UpstreamTrove):
+    """Trove 26 with its API, which refuses MongoDB's database commands."""
 
-    def api_log(self):
-        return self.api.log()
+    def __init__(self):
+        super().__init__(ApiDeployment(upstream_trove.TROVE_26))
+        self.api = ApiProcess(self.deployment)
 
 
 def new_token():
@@ -198,3 +223,8 @@ def new_token():
 def shared():
     """One started Trove 13 per test process."""
     return upstream_trove.started_once(TenantTrove)
+
+
+def shared_trove_26():
+    """One started Trove 26 with its API per test process."""
+    return upstream_trove.started_once(Trove26Api)

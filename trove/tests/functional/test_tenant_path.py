@@ -27,6 +27,9 @@ import json
 import os
 import time
 
+import fixtures
+
+from trove.tests import base
 from trove.tests import helpers
 from trove.tests import tenant_trove
 from trove.tests import trove_instance
@@ -129,6 +132,11 @@ class DatabaseCommandsTest(TenantPathTestCase):
         made = ['page%02d' % number for number in range(25)]
         for name in made:
             self.root[name].create_collection('c')
+        # mongod lists its own databases; this server only those that
+        # hold a collection.
+        for name in ('local', 'config'):
+            if name not in self.root.list_database_names():
+                self.root[name].create_collection('server_own')
         agent_mark = len(self.agent.log())
         listed = self.listed()
         expected = sorted(set(made) | set(INITIAL_DATABASES))
@@ -193,3 +201,23 @@ class StoppedAgentTest(TenantPathTestCase):
         time.sleep(3 * trove_instance.REPORT_INTERVAL)
         self.assertEqual(stopped,
                          self.trove.instance_status(self.instance_id))
+
+
+class Trove26ApiTest(base.TestCase):
+    """Trove 26's API, same client: MongoDB's database commands refused."""
+
+    def test_the_tenant_sees_422_before_any_guest(self):
+        trove = tenant_trove.shared_trove_26()
+        workdir = self.useFixture(fixtures.TempDir()).path
+        tenant = 'tenant-trove-26'
+        instance_id = trove.create_instance(
+            os.path.join(workdir, 'guest_info.conf'), tenant_id=tenant)
+        token = tenant_trove.new_token()
+        for command in (('db', 'list', instance_id),
+                        ('db', 'create', instance_id, 'sales'),
+                        ('db', 'delete', instance_id, 'sales'),
+                        ('user', 'list', instance_id)):
+            completed = trove.openstack(tenant, token, 'database', *command)
+            self.assertEqual(1, completed.returncode, completed.stdout)
+            self.assertIn('Operation not supported for datastore mongodb. '
+                          '(HTTP 422)', completed.stderr)

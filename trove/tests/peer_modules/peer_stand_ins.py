@@ -23,10 +23,14 @@ this folder on their path), named in their configuration:
   puts it in the context it sends to the guest, which must never log it.
 - :class:`NovaStandIn` (``remote_nova_client``) answers for every
   instance's server: ACTIVE, with no address and no server group, which
-  is what Trove's API asks of Nova before a database command.
+  is what Trove's API asks of Nova before a database command;
+  :class:`NeutronStandIn` (``remote_neutron_client``, Trove 26) answers
+  that it has no port for it.
 """
 
 import types
+
+from novaclient import api_versions
 
 MEMBER_ROLE = 'member'
 
@@ -80,11 +84,23 @@ class _ServerGroups:
 class NovaStandIn:
     """Trove's Nova client, as ``remote_nova_client`` makes it."""
 
-    # What trove-manage db_sync (Trove 26) reads before it tags servers.
-    api_version = types.SimpleNamespace(get_string=lambda: '2.60',
-                                        ver_major=2, ver_minor=60)
-
     def __init__(self, context=None, region_name=None, **kwargs):
+        # trove-manage db_sync (Trove 26) checks it before it tags the
+        # instances' servers.
+        self.api_version = api_versions.APIVersion('2.60')
         self.servers = _Servers()
         self.flavors = _Flavors()
         self.server_groups = _ServerGroups()
+
+
+class NeutronStandIn:
+    """Trove's Neutron client, as ``remote_neutron_client`` makes it."""
+
+    def __init__(self, context=None, region_name=None, **kwargs):
+        pass
+
+    def list_ports(self, **filters):
+        return {'ports': []}
+
+    def list_floatingips(self, **filters):
+        return {'floatingips': []}
