@@ -121,6 +121,13 @@ mongodb_opts = [
              'They are never listed, created or deleted through the '
              'guest agent; the comparison ignores ASCII case, as '
              'mongod does for database names.'),
+    cfg.ListOpt(
+        'ignore_users', default=['admin.os_admin', 'admin.root'],
+        help='Users, as <database>.<username>, that belong to the '
+             'operator: never listed, shown, created, changed or dropped '
+             'through the user commands (the comparison ignores ASCII '
+             'case). admin.root is made only by root-enable. Users in a '
+             'database of ignore_dbs are the server\'s too.'),
     cfg.StrOpt(
         'admin_credentials_file',
         default='/etc/trove/mongodb/os_admin_credentials.json',
