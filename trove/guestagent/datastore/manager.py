@@ -116,16 +116,18 @@ class Manager(unsupported.UnsupportedOperations):
     def rpc_ping(self, context):
         return True
 
-    def prepare(self, context, databases=None, **instance_setup):
-        """Trove's instance preparation: creates the instance's databases.
+    def prepare(self, context, databases=None, users=None,
+                **instance_setup):
+        """Trove's instance preparation: the instance's databases and users.
 
-        ``instance_setup`` holds Trove's other prepare arguments (packages,
-        volume, configuration, users, root password, ds_version, ...),
-        which are the operator's part of the instance here and logged as
-        skipped. Trove's agents report ``building`` until prepare is done,
-        then the datastore's status at every heartbeat; a failure to
-        create the databases still leaves the instance prepared, and is
-        the outcome of the request.
+        The databases are created first, then the users, which may be
+        given access to them. ``instance_setup`` holds Trove's other
+        prepare arguments (packages, volume, configuration, root password,
+        ds_version, ...), which are the operator's part of the instance
+        here and logged as skipped. Trove's agents report ``building``
+        until prepare is done, then the datastore's status at every
+        heartbeat; a failure to create the databases or users still leaves
+        the instance prepared, and is the outcome of the request.
         """
         preparation.log_skipped(instance_setup)
         self._send_heartbeat(conductor.BUILDING)
@@ -135,6 +137,10 @@ class Manager(unsupported.UnsupportedOperations):
                 # Once per instance, and what the operator asked for it.
                 LOG.info('Prepare made sure databases %s exist.',
                          request_log.payload_names(databases))
+            if users:
+                self.create_user(context, users)
+                LOG.info('Prepare created users %s.',
+                         request_log.user_names(users))
         except Exception:
             # Still prepared: MongoDB runs, and the operator may create
             # the databases again. The failure is the request's outcome.

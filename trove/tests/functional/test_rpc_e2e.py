@@ -302,8 +302,8 @@ class DatabaseCommandsOverRPCTest(AgentTestCase):
         self.assertEqual([], self.listed_names())
 
     def test_unsupported_operations_answer_not_supported(self):
-        for method, kwargs in (('create_user', {'users': []}),
-                               ('enable_root', {}),
+        for method, kwargs in (('disable_root', {}),
+                               ('restart', {}),
                                ('create_backup', {'backup_info': {}})):
             error = self.assertRaises(
                 exception.DatastoreOperationNotSupported,
