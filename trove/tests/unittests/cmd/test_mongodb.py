@@ -40,6 +40,10 @@ class FakeGuest:
                 topic='guestagent.i1', exchange='trove')
         return True
 
+    def outcome(self, method, timeout, **arguments):
+        answer = getattr(self, method + '_outcome')
+        return answer(timeout=timeout, **arguments)
+
     def create_database_outcome(self, databases, timeout):
         self.calls.append(('create', databases))
         names = [db['_name'] for db in databases]
