@@ -100,7 +100,7 @@ class StockTroveTestCase(base.TestCase):
                           self.trove.conductor_log(),
                           self.trove.driver_log()])
         secrets = [self.key, self.trove.auth_token]
-        secrets += self.server.secret_values()
+        secrets += self.server.secret_values() + self._secrets
         # assertNotIn would print the secret itself when it fails.
         leaked = [index for index, secret in enumerate(secrets)
                   if secret in text]
@@ -211,8 +211,8 @@ class DatabaseCommandsTest(StockTroveTestCase):
             self.assertNotIn('Traceback', error.message)
         error = self.assertRaises(
             upstream_trove.UpstreamCallError, self.trove.api,
-            self.instance_id, 'enable_root')
-        self.assertIn('enable_root operation is not supported',
+            self.instance_id, 'disable_root')
+        self.assertIn('disable_root operation is not supported',
                       error.message)
         self.assertEqual([], self.agent_errors_since(agent_mark))
         self.assertIn('Refused ssl_show', self.agent.log()[agent_mark:])
@@ -223,7 +223,11 @@ class GuestApiCoverageTest(StockTroveTestCase):
 
     # What the agent implements; everything else it refuses.
     IMPLEMENTED = {'prepare', 'rpc_ping', 'create_database', 'list_databases',
-                   'delete_database', 'get_filesystem_stats'}
+                   'delete_database', 'get_filesystem_stats',
+                   'create_user', 'delete_user', 'get_user', 'list_users',
+                   'change_passwords', 'update_attributes', 'grant_access',
+                   'revoke_access', 'list_access', 'enable_root',
+                   'enable_root_with_password', 'is_root_enabled'}
     # Trove's guest API and its MongoDB cluster guest API.
     GUEST_API_MODULES = (
         'trove.guestagent.api',
