@@ -117,6 +117,12 @@ class UserChangeError(TroveError):
                 'Not changed: %(not_done)s.')
 
 
+class UserChangeNotDurable(TroveError):
+    message = _('%(done)s, but the server did not confirm that this is on '
+                'disk: %(cause)s If the server crashed, repeat the '
+                'request.')
+
+
 class AccessNotFound(TroveError):
     """A revoke of access the user does not have: nothing was changed."""
 

@@ -17,6 +17,7 @@ with a client of the test's own: what the user may write, read, and
 whether it can log in at all.
 """
 
+import logging
 import secrets
 
 import fixtures
@@ -48,6 +49,9 @@ class UserTestCase(base.FunctionalTestCase):
         self.admin.create_database(payloads('shop', 'hr'))
 
     def drop_test_users(self):
+        if not self.server.running:
+            # A private server, discarded already.
+            return
         for database in USER_DATABASES:
             for info in self.root[database].command('usersInfo')['users']:
                 if database != 'admin' or info['user'] == 'root':
@@ -341,6 +345,49 @@ class RootTest(UserTestCase):
         self.assert_can_write(self.login('admin.root', password), 'shop')
         self.assertIsNone(self.manager.get_user(None, 'admin.root', '%'))
         self.assertEqual([], self.manager.list_users(None)[0])
+
+
+class UserDurabilityTest(UserTestCase):
+
+    def test_user_changes_survive_a_crash_with_the_checkpoint(self):
+        # SecantusDB loses user writes acknowledged with j: true at a
+        # SIGKILL; checkpoint_after_ddl is what makes them durable there.
+        server = self.use_private_server()
+        self.conf.config(group='mongodb', checkpoint_after_ddl=True)
+        self.admin.create_database(payloads('shop', 'hr'))
+        alice, bob = self.user('shop.alice'), self.user('shop.bob')
+        self.manager.create_user(None, [alice, bob])
+        self.manager.grant_access(None, 'shop.alice', '%', ['hr'])
+        new = self.password()
+        self.manager.change_passwords(None, [{
+            'name': 'shop.alice', 'host': '%', 'password': new}])
+        self.manager.delete_user(None, bob)
+
+        server.kill()
+        server.start()
+        self.root = server.root_client()
+        self.addCleanup(self.root.close)
+
+        self.assertEqual(['alice'], self.server_users('shop'))
+        client = self.login('shop.alice', new)
+        self.assert_can_write(client, 'hr')
+
+    def test_no_password_reaches_pymongo_s_debug_log(self):
+        pymongo_logger = logging.getLogger('pymongo')
+        self.addCleanup(pymongo_logger.setLevel, pymongo_logger.level)
+        pymongo_logger.setLevel(logging.DEBUG)
+        alice = self.user()
+        self.manager.create_user(None, [alice])
+        self.manager.change_passwords(None, [{
+            'name': 'shop.alice', 'host': '%', 'password': self.password()}])
+        self.manager.update_attributes(None, 'shop.alice', '%',
+                                       {'password': self.password()})
+        root = self.manager.enable_root(None)
+        self.add_secret(root['_password'])
+        # Worth something only if pymongo logged the commands themselves.
+        self.assert_logged('DEBUG', 'pymongo.command', 'createUser')
+        self.assert_logged('DEBUG', 'pymongo.command', 'updateUser')
+        # base.TestCase then looks for each password in every line logged.
 
 
 class ReadWriteRolesUserTest(UserAccessTest):
