@@ -264,6 +264,13 @@ class UserBatchTest(UserTestCase):
         self.assertEqual([{'role': 'readWrite', 'db': 'shop'}],
                          info['roles'])
 
+    def test_access_to_a_case_twin_of_a_database_is_refused(self):
+        self.manager.create_user(None, [self.user()])
+        error = self.assert_nothing_changed(
+            self.manager.grant_access, None, 'shop.alice', '%', ['HR'])
+        self.assertIn("differs only in case from the existing database "
+                      "'hr'", str(error))
+
     def test_one_bad_user_refuses_the_whole_batch(self):
         self.assert_nothing_changed(
             self.manager.create_user, None,

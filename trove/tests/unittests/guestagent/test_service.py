@@ -728,3 +728,19 @@ class UserServiceTest(base.TestCase):
         self.assertEqual(['createUser', 'updateUser'], commands)
         self.assertEqual([{'role': 'root', 'db': 'admin'}],
                          pool.commands('createUser')[0][1]['roles'])
+
+    def test_access_to_a_case_twin_of_a_database_is_refused(self):
+        pool = FakeUsers(existing=['shop', 'hr'], users=[('shop.alice', [])])
+        admin = self.admin_of(pool)
+        error = self.assertRaises(exception.InvalidUserRequest,
+                                  admin.grant_access, 'shop.alice', '%',
+                                  ['HR'])
+        self.assertIn("'HR' differs only in case from the existing "
+                      "database 'hr'", str(error))
+        self.assertRaises(exception.InvalidUserRequest, admin.create_users,
+                          [self.new_user('shop.bob', ('Shop',))])
+        self.assertEqual([], pool.sent)
+        # A database that does not exist yet may be granted.
+        admin.grant_access('shop.alice', '%', ['new'])
+        self.assertEqual([{'role': 'readWrite', 'db': 'new'}],
+                         pool.commands('grantRolesToUser')[0][1]['roles'])

@@ -237,6 +237,9 @@ class MongoDBAdmin:
             LOG.info('No users to create.')
             return []
         with self._pool.acquire() as conn:
+            _refuse_granting_case_twins(
+                conn, [schema for user in new_users
+                       for schema in user.databases])
             with _USER_LOCK:
                 existing = [user.name for user in new_users
                             if _user_info(conn, user) is not None]
@@ -385,6 +388,7 @@ class MongoDBAdmin:
         user = validation.validated_user_name(username, hostname)
         schemas = validation.validated_grant(databases)
         with self._pool.acquire() as conn:
+            _refuse_granting_case_twins(conn, schemas)
             _existing_user(conn, user)
             if schemas:
                 with _checkpointed(conn, _('Granted user %s access')
@@ -455,6 +459,13 @@ class MongoDBAdmin:
         """Whether ``admin.root`` exists."""
         with self._pool.acquire() as conn:
             return _user_info(conn, models.MongoDBUser.root(None)) is not None
+
+
+def _refuse_granting_case_twins(conn, schemas):
+    """Refuse access to a name differing only in case from a database."""
+    if schemas:
+        validation.refuse_case_twins(schemas, _database_names(conn),
+                                     exception.InvalidUserRequest)
 
 
 def _count_from(names, marker, include_marker):

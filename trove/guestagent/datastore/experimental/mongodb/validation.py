@@ -84,14 +84,17 @@ def validated_database(database):
     return schema
 
 
-def refuse_case_twins(schemas, listed):
+def refuse_case_twins(schemas, listed, error=exception.InvalidDatabaseRequest):
     """Refuse new names that differ only in case from an existing database.
 
     mongod refuses such a name itself (DatabaseDifferCase), but not every
     server does, and the refusal must come before the batch's first write.
+    A grant of such a name would give access to a database that cannot
+    exist beside its twin, and none to the twin.
 
-    :param schemas: the validated schemas of a create request.
+    :param schemas: the validated schemas of a create request or a grant.
     :param listed: the names of the server's databases.
+    :param error: the refusal to raise.
     """
     existing = set(listed)
     new = {_fold_case(schema.name): schema.name for schema in schemas
@@ -104,7 +107,7 @@ def refuse_case_twins(schemas, listed):
     problems = [_('%(name)r differs only in case from the existing '
                   'database %(twin)r') % {'name': name, 'twin': twins[fold]}
                 for fold, name in new.items() if fold in twins]
-    _raise_problems(problems)
+    _raise_problems(problems, error)
 
 
 def case_twin(name, listed):
@@ -133,8 +136,8 @@ def validated_page(limit, marker, include_marker):
         problems.append(_('the limit must be a positive integer or None, '
                           'not %r') % (limit,))
     if marker is not None and not isinstance(marker, str):
-        problems.append(_('the marker must be a database name or None, '
-                          'not %s') % type(marker).__name__)
+        problems.append(_('the marker must be a name or None, not %s')
+                        % type(marker).__name__)
     _raise_problems(problems)
     return limit, marker, bool(include_marker)
 
