@@ -130,13 +130,23 @@ def remote_guest(instance):
 
 def list_names(guest, page_size):
     """Every database name, following ``next_marker`` through the pages."""
-    names, marker = [], None
+    return [schema['_name']
+            for schema in _every_page(guest.list_databases, page_size)]
+
+
+def list_users(guest, page_size):
+    """Every user payload, following ``next_marker`` through the pages."""
+    return _every_page(guest.list_users, page_size)
+
+
+def _every_page(list_page, page_size):
+    """The items of every page ``list_page(limit, marker)`` answers."""
+    items, marker = [], None
     for _page in range(MAX_PAGES):
-        page, next_marker = guest.list_databases(limit=page_size,
-                                                 marker=marker)
-        names.extend(schema['_name'] for schema in page)
+        page, next_marker = list_page(limit=page_size, marker=marker)
+        items.extend(page)
         if next_marker is None:
-            return names
+            return items
         if marker is not None and next_marker <= marker:
             raise CommandError(_('The guest answered next_marker %(next)r '
                                  'after marker %(marker)r; the pages do '
@@ -196,19 +206,6 @@ def _user(name, **kwargs):
     user = models.MongoDBUser(name, **kwargs)
     user.check_change()
     return user
-
-
-def list_users(guest, page_size):
-    """Every user payload, following ``next_marker`` through the pages."""
-    users, marker = [], None
-    for _page in range(MAX_PAGES):
-        page, next_marker = guest.list_users(limit=page_size, marker=marker)
-        users.extend(page)
-        if next_marker is None or (marker is not None
-                                   and next_marker <= marker):
-            return users
-        marker = next_marker
-    return users
 
 
 def do_user_create(args, guest):
