@@ -99,6 +99,10 @@ def refuse_case_twins(schemas, listed, error=exception.InvalidDatabaseRequest):
     existing = set(listed)
     new = {_fold_case(schema.name): schema.name for schema in schemas
            if schema.name not in existing}
+    if not new:
+        # Every name exists as it is (a grant's usual case): no listed
+        # name needs folding.
+        return
     twins = {}
     for name in listed:
         folded = _fold_case(name)
