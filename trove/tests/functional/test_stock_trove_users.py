@@ -185,6 +185,34 @@ class StockTroveUserTest(test_stock_trove.StockTroveTestCase):
         self.assertIn('orders', self.server.admin_client(
             serverSelectionTimeoutMS=3000).list_database_names())
 
+    def test_user_create_outcomes_reach_trove_s_conductor(self):
+        mark = len(self.trove.conductor_log())
+        password = self.password()
+        created = self.trove.user_create(self.instance_id, [{
+            '_name': 'stock.dave', '_host': '%', '_password': password,
+            '_databases': helpers.payloads('stock')}])
+        self.trove.wait_for_conductor_log(
+            'dbaas.user_create.end', created['request_id'], since=mark)
+        self.assertTrue(self.can_write('stock.dave', password, 'stock'))
+
+        refused = self.trove.user_create(self.instance_id, [
+            {'_name': 'stock.erin', '_host': '%',
+             '_password': self.password(), '_databases': []},
+            {'_name': 'ADMIN.os_admin', '_host': '%',
+             '_password': self.password(), '_databases': []}])
+        self.trove.wait_for_conductor_log(
+            'Guest exception on request %s' % refused['request_id'],
+            since=mark)
+        self.trove.wait_for_conductor_log(
+            'dbaas.user_create.error', refused['request_id'], since=mark)
+        fault = self.trove.wait_for_fault(self.instance_id)
+        message = ' '.join(fault['message'].split())
+        self.assertIn("'ADMIN.os_admin'", message)
+        self.assertIn('ignore_users', message)
+        self.assertNotIn('Traceback', fault['details'])
+        # The whole batch was refused, before any change.
+        self.assertFalse(self.user_exists('stock', 'erin'))
+
     def test_root_is_enabled_with_a_generated_password(self):
         self.assertFalse(self.api('is_root_enabled'))
         root = self.api('enable_root')
