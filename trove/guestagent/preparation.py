@@ -10,13 +10,13 @@
 #    License for the specific language governing permissions and limitations
 #    under the License.
 
-"""What Trove's ``prepare`` asks of a new instance beyond its databases.
+"""What Trove's ``prepare`` asks of a new instance beyond its data.
 
 Trove casts ``prepare`` once, when it creates the instance, with
-everything the guest should set up. This plugin creates the databases and
-users passed with the new instance (the Manager does) and logs the rest
-as skipped, by name, never by value (the arguments hold a root password
-and configuration contents).
+everything the guest should set up. This plugin creates the databases,
+users and root passed with the new instance (the Manager does) and logs
+the rest as skipped, by name, never by value (the arguments hold
+configuration contents).
 """
 
 from oslo_log import log as logging
@@ -31,14 +31,13 @@ _SKIPPED_PARTS = (
     (('memory_mb', 'config_contents'), 'writing the MongoDB configuration'),
     (('overrides',), 'applying configuration overrides'),
     (('backup_info',), 'restoring a backup'),
-    (('root_password',), 'enabling root'),
     (('cluster_config',), 'joining a cluster'),
     (('snapshot',), 'setting up replication'),
     (('modules',), 'applying modules'),
 )
 _KNOWN_ARGUMENTS = frozenset(
     [key for keys, _part in _SKIPPED_PARTS for key in keys]
-    + ['ds_version', 'users'])
+    + ['ds_version', 'users', 'root_password'])
 
 
 def log_skipped(arguments):

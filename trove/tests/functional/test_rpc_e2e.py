@@ -354,8 +354,9 @@ class DatabaseCommandsOverRPCTest(AgentTestCase):
         self.assertIn('The disable_root operation is not supported by the '
                       'mongodb guest agent.', error.value)
 
-    def test_prepare_creates_the_databases_and_users_of_the_instance(self):
+    def test_prepare_creates_the_databases_users_and_root(self):
         self.addCleanup(self.root.sales.command, 'dropAllUsersFromDatabase')
+        self.addCleanup(self.root.admin.command, 'dropUser', 'root')
         self.api.prepare(
             memory_mb=2048, packages='mongodb-server',
             databases=[helpers.payload('sales'), helpers.payload('hr')],
@@ -366,9 +367,13 @@ class DatabaseCommandsOverRPCTest(AgentTestCase):
             root_password=ROOT_PASSWORD, ds_version='7.0')
         self.wait_until(lambda: self.server_names() == {'sales', 'hr'},
                         'the databases of prepare to be created')
-        self.wait_for_log('INFO', 'prepare', 'skipped', 'enabling root',
+        self.wait_for_log('INFO', 'prepare', 'skipped',
                           'mounting the data volume')
         self.wait_for_log('INFO', "Prepare created users ['sales.app']")
+        self.wait_for_log('INFO', 'Prepare enabled root')
+        self.assertEqual([[{'role': 'root', 'db': 'admin'}]], [
+            info['roles'] for info in self.root.admin.command(
+                'usersInfo', 'root')['users']])
         self.assertEqual(
             [[{'role': 'readWrite', 'db': 'sales'}]],
             [info['roles'] for info in

@@ -57,8 +57,9 @@ class PrepareTest(stand_ins.ManagerTestCase):
         self.assert_logged('INFO', 'prepare (datastore version 7.0)',
                            'installing packages', 'mounting the data volume',
                            'writing the MongoDB configuration',
-                           'enabling root', 'starting MongoDB')
+                           'starting MongoDB')
         self.assertNotIn('creating users', self.logs.output)
+        self.assertNotIn('enabling root', self.logs.output)
         self.assertNotIn('restoring a backup', self.logs.output)
         self.assertNotIn('port: 27017', self.logs.output)
 
@@ -71,6 +72,23 @@ class PrepareTest(stand_ins.ManagerTestCase):
         self.admin.create_users.assert_called_once_with(
             [{'_name': 'app', '_password': ROOT_PASSWORD}])
         self.assert_logged('INFO', "Prepare created users ['app']")
+
+    def test_root_is_enabled_last_with_trove_s_password(self):
+        self.manager.prepare(None, **trove_prepare_arguments())
+        self.assertEqual(
+            ['create_database', 'create_users', 'enable_root'],
+            [call[0] for call in self.admin.mock_calls
+             if call[0] in ('create_database', 'create_users',
+                            'enable_root')])
+        self.admin.enable_root.assert_called_once_with(ROOT_PASSWORD)
+        self.assert_logged('INFO', 'Prepare enabled root')
+
+    def test_root_is_left_alone_without_a_password_or_with_a_backup(self):
+        self.manager.prepare(None, **trove_prepare_arguments(
+            root_password=None))
+        self.manager.prepare(None, **trove_prepare_arguments(
+            backup_info={'id': 'b1'}))
+        self.admin.enable_root.assert_not_called()
 
     def test_no_databases_creates_nothing(self):
         self.manager.prepare(None, **trove_prepare_arguments(databases=[]))
