@@ -14,6 +14,9 @@
 
 """Benchmark: the MongoDB plugin against raw pymongo, up to 10,000 databases.
 
+Also users: create one, grant access, a page of users at 1,000 users,
+each against raw pymongo sending the same commands.
+
 Starts SecantusDB with authentication (or uses the mongod named by
 ``TROVE_TEST_MONGODB_URL``), then measures the guest agent's Manager
 against raw pymongo doing the same server work, interleaved, and prints
@@ -55,6 +58,8 @@ CONF = cfg.CONF
 DEFAULT_SIZES = (100, 1000, 10000)
 # The largest database count whose full walk is also measured over RPC.
 RPC_WALK_MAX = 1000
+# The users on the server for the user list figure.
+USER_COUNT = 1000
 
 
 def parse_args(argv):
@@ -169,6 +174,27 @@ def start_rpc_agent(server, workdir):
     return agent, None
 
 
+def measure_users(bench, repeat, add):
+    """Create one user, grant access, a page of users at USER_COUNT."""
+    say('measuring users: create one, grant access')
+    users = cases.Users(bench)
+    try:
+        add(cases.create_user(bench, users, max(3, repeat // 2)))
+        add(cases.grant_access(bench, users, max(3, repeat // 2)))
+        started = time.monotonic()
+        homes = users.populate(USER_COUNT)
+        say('setup: %s users in %d databases (made with the raw root '
+            'client in %.1f s)' % ('{:,}'.format(USER_COUNT), len(homes),
+                                   time.monotonic() - started))
+        say('measuring a page of users at %s users'
+            % '{:,}'.format(USER_COUNT))
+        add(cases.list_users_page(bench, users, USER_COUNT, repeat))
+        for home in homes:
+            bench.root[home].command('dropAllUsersFromDatabase')
+    finally:
+        users.close()
+
+
 def run(args, bench, workdir):
     """Every case, smallest size first.
 
@@ -192,6 +218,7 @@ def run(args, bench, workdir):
     add(cases.checkpoint_cost(bench, max(3, repeat // 4)))
     add(cases.fresh_client(bench, max(3, repeat // 4)))
     add(cases.debug_logging(bench, repeat))
+    measure_users(bench, repeat, add)
     say('measuring create and delete while a tenant writes (%d windows of '
         '%.1f s for each)' % (args.windows, args.window_seconds))
     writer = tenant.Tenant(bench.server, bench.root,

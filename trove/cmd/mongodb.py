@@ -17,6 +17,14 @@
     trove-mongodb database-list <instance>
     trove-mongodb database-delete <instance> <database> [--wait]
                                   [--timeout S]
+    trove-mongodb user-create <instance> <name> <password>
+                              [--databases <db> ...]
+    trove-mongodb user-list|user-show|user-delete|user-show-access
+                              <instance> [<name>]
+    trove-mongodb user-grant-access <instance> <name> <db> [<db> ...]
+    trove-mongodb user-revoke-access <instance> <name> <db>
+    trove-mongodb root-enable <instance> [--root_password P]
+    trove-mongodb root-show <instance>
     trove-mongodb help [<command>]
 
 ``<instance>`` is the guest id: the command goes over RPC, through the
@@ -122,13 +130,23 @@ def remote_guest(instance):
 
 def list_names(guest, page_size):
     """Every database name, following ``next_marker`` through the pages."""
-    names, marker = [], None
+    return [schema['_name']
+            for schema in _every_page(guest.list_databases, page_size)]
+
+
+def list_users(guest, page_size):
+    """Every user payload, following ``next_marker`` through the pages."""
+    return _every_page(guest.list_users, page_size)
+
+
+def _every_page(list_page, page_size):
+    """The items of every page ``list_page(limit, marker)`` answers."""
+    items, marker = [], None
     for _page in range(MAX_PAGES):
-        page, next_marker = guest.list_databases(limit=page_size,
-                                                 marker=marker)
-        names.extend(schema['_name'] for schema in page)
+        page, next_marker = list_page(limit=page_size, marker=marker)
+        items.extend(page)
         if next_marker is None:
-            return names
+            return items
         if marker is not None and next_marker <= marker:
             raise CommandError(_('The guest answered next_marker %(next)r '
                                  'after marker %(marker)r; the pages do '
@@ -139,17 +157,17 @@ def list_names(guest, page_size):
                          'the listing stops.') % MAX_PAGES)
 
 
-def _carry_out(args, guest, method, argument):
-    """The agent's answer to ``method`` (a create or delete) of ``argument``.
+def _carry_out(args, guest, method, **arguments):
+    """The agent's answer to ``method`` (a change) with ``arguments``.
 
     In this process the Manager answers it; over RPC the caller API's
-    ``<method>_outcome`` asks the agent as a call, not as Trove's cast.
+    ``outcome`` asks the agent as a call, also for Trove's casts.
     """
     if args.local:
-        return getattr(guest, method)(argument)
+        return getattr(guest, method)(**arguments)
 
     def request(remote, timeout):
-        return getattr(remote, method + '_outcome')(argument, timeout)
+        return remote.outcome(method, timeout, **arguments)
     return delivery.deliver(guest, args.instance, request, args.wait,
                             args.timeout)
 
@@ -160,7 +178,8 @@ def do_database_create(args, guest):
                                   character_set=args.character_set,
                                   collate=args.collate)
     schema.check_create()
-    answer = _carry_out(args, guest, 'create_database', [schema.serialize()])
+    answer = _carry_out(args, guest, 'create_database',
+                        databases=[schema.serialize()])
     output.Outcome.of_create(args.instance, schema.name, answer).show(
         args.format == 'json')
 
@@ -168,7 +187,8 @@ def do_database_create(args, guest):
 def do_database_delete(args, guest):
     schema = models.MongoDBSchema(args.database)
     schema.check_delete()
-    answer = _carry_out(args, guest, 'delete_database', schema.serialize())
+    answer = _carry_out(args, guest, 'delete_database',
+                        database=schema.serialize())
     output.Outcome.of_delete(args.instance, schema.name, answer).show(
         args.format == 'json')
 
@@ -176,6 +196,149 @@ def do_database_delete(args, guest):
 def do_database_list(args, guest):
     output.print_databases(list_names(guest, args.page_size),
                            args.format == 'json')
+
+
+# Users, access and root. Names and databases are validated here as
+# Trove's API validates them; a password is never printed, but for the
+# one root-enable generates, shown once as the result.
+
+def _user(name, **kwargs):
+    user = models.MongoDBUser(name, **kwargs)
+    user.check_change()
+    return user
+
+
+def do_user_create(args, guest):
+    user = models.MongoDBUser(args.name, password=args.password,
+                              host=args.host, databases=args.databases)
+    user.check_create()
+    _carry_out(args, guest, 'create_user', users=[user.serialize()])
+    output.show_result(args.instance, 'user', user.name, 'created',
+                       args.format == 'json')
+
+
+def do_user_delete(args, guest):
+    user = _user(args.name, host=args.host)
+    _carry_out(args, guest, 'delete_user', user=user.serialize())
+    output.show_result(args.instance, 'user', user.name, 'deleted',
+                       args.format == 'json')
+
+
+def do_user_list(args, guest):
+    output.print_users(list_users(guest, args.page_size),
+                       args.format == 'json')
+
+
+def do_user_show(args, guest):
+    user = _user(args.name, host=args.host)
+    found = guest.get_user(user.name, user.host)
+    if found is None:
+        raise exception.UserNotFound(name=user.name)
+    output.print_user(found, args.format == 'json')
+
+
+def do_user_grant_access(args, guest):
+    user = _user(args.name, host=args.host)
+    schemas = [models.MongoDBSchema(name) for name in args.databases]
+    user.check_grant(schemas)
+    _carry_out(args, guest, 'grant_access', username=user.name,
+               hostname=user.host,
+               databases=[schema.name for schema in schemas])
+    output.show_result(args.instance, 'user', user.name, 'granted',
+                       args.format == 'json')
+
+
+def do_user_revoke_access(args, guest):
+    user = _user(args.name, host=args.host)
+    schema = models.MongoDBSchema(args.database)
+    schema.check_grant()
+    _carry_out(args, guest, 'revoke_access', username=user.name,
+               hostname=user.host, database=schema.name)
+    output.show_result(args.instance, 'user', user.name, 'revoked',
+                       args.format == 'json')
+
+
+def do_user_show_access(args, guest):
+    user = _user(args.name, host=args.host)
+    output.print_databases(
+        [schema['_name'] for schema in guest.list_access(user.name,
+                                                         user.host)],
+        args.format == 'json')
+
+
+def do_root_enable(args, guest):
+    root = _carry_out(args, guest, 'enable_root_with_password',
+                      root_password=args.root_password)
+    # A password the operator gave is not echoed back.
+    output.print_root(root, show_password=args.root_password is None,
+                      as_json=args.format == 'json')
+
+
+def do_root_show(args, guest):
+    output.print_properties({'is_root_enabled': guest.is_root_enabled()},
+                            args.format == 'json')
+
+
+def _add_user_commands(commands, instance_help):
+    """The troveclient user and root commands; returns their parsers."""
+    name_help = _('Name of user, as <database>.<username>.')
+    host_help = _('Optional host of user: MongoDB users have none, so '
+                  'only "%" is taken.')
+
+    def command(name, func, help_text, user=True):
+        parser = commands.add_parser(name, help=help_text)
+        parser.add_argument('instance', metavar='<instance>',
+                            help=instance_help)
+        if user:
+            parser.add_argument('name', metavar='<name>', help=name_help)
+        parser.set_defaults(func=func)
+        return parser
+
+    create = command('user-create', do_user_create,
+                     _('Creates a user on an instance.'))
+    create.add_argument('password', metavar='<password>',
+                        help=_('Password of user.'))
+    create.add_argument('--databases', metavar='<databases>', nargs='+',
+                        default=[],
+                        help=_('Optional list of databases the user may '
+                               'read and write.'))
+    listing = command('user-list', do_user_list,
+                      _('Lists the users for an instance.'), user=False)
+    _add_page_size_option(listing)
+    show = command('user-show', do_user_show, _('Shows details of a user '
+                                                'of an instance.'))
+    delete = command('user-delete', do_user_delete,
+                     _('Deletes a user from an instance.'))
+    grant = command('user-grant-access', do_user_grant_access,
+                    _('Grants access to a database(s) for a user.'))
+    grant.add_argument('databases', metavar='<databases>', nargs='+',
+                       help=_('List of databases.'))
+    revoke = command('user-revoke-access', do_user_revoke_access,
+                     _('Revokes access to a database for a user.'))
+    revoke.add_argument('database', metavar='<database>',
+                        help=_('A single database.'))
+    show_access = command('user-show-access', do_user_show_access,
+                          _('Shows access details of a user of an '
+                            'instance.'))
+    for parser in (create, show, delete, grant, revoke, show_access):
+        parser.add_argument('--host', metavar='<host>', default=None,
+                            help=host_help)
+    for parser in (create, delete, grant, revoke):
+        _add_wait_options(parser)
+    root_enable = command('root-enable', do_root_enable,
+                          _('Enables root for an instance and resets if '
+                            'already exists.'), user=False)
+    root_enable.add_argument(
+        '--root_password', '--password', metavar='<root_password>',
+        default=None,
+        help=_('Root password to set (generated when not given; a '
+               'generated one is shown once).'))
+    _add_wait_options(root_enable)
+    root_show = command('root-show', do_root_show,
+                        _('Gets status if root was ever enabled for an '
+                          'instance.'), user=False)
+    return [create, listing, show, delete, grant, revoke, show_access,
+            root_enable, root_show]
 
 
 def _positive(convert, what):
@@ -250,7 +413,7 @@ def _add_page_size_option(parser):
 def build_parser(argv=()):
     parser = ArgumentParser(
         prog=PROG, argv=argv,
-        description=_('Create, list and delete the databases of a Trove '
+        description=_('Manage the databases, users and root of a Trove '
                       'MongoDB instance through its guest agent.'))
     parser.add_argument('--version', action='version',
                         version='%s %s' % (PROG, version.version_string()))
@@ -292,7 +455,8 @@ def build_parser(argv=()):
     _add_wait_options(delete)
     delete.set_defaults(func=do_database_delete)
 
-    for command in (create, listing, delete):
+    user_commands = _add_user_commands(commands, instance_help)
+    for command in [create, listing, delete] + user_commands:
         _add_common_options(command, suppress=True)
 
     helper = commands.add_parser(

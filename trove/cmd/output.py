@@ -50,6 +50,66 @@ def print_databases(names, as_json):
         print_table([NAME_COLUMN], [[name] for name in names])
 
 
+# The columns of a user listing, and of one user, as troveclient shows
+# them.
+USER_COLUMNS = ('Name', 'Host', 'Databases')
+
+
+def _user_row(user):
+    return [user['_name'], user.get('_host') or '%',
+            ', '.join(schema['_name']
+                      for schema in user.get('_databases') or ())]
+
+
+def print_users(users, as_json):
+    rows = [_user_row(user) for user in users]
+    if as_json:
+        print_json([dict(zip(USER_COLUMNS, row)) for row in rows])
+    else:
+        print_table(list(USER_COLUMNS), rows)
+
+
+def print_properties(properties, as_json):
+    """One object, as troveclient's Property/Value table shows it."""
+    if as_json:
+        print_json(properties)
+    else:
+        print_table(['Property', 'Value'],
+                    [[key, value] for key, value in properties.items()])
+
+
+def print_user(user, as_json):
+    name, host, databases = _user_row(user)
+    print_properties({'databases': databases, 'host': host, 'name': name},
+                     as_json)
+
+
+def print_root(root, show_password, as_json):
+    """The root user; its password only when it was generated."""
+    properties = {'name': root['_name']}
+    if show_password:
+        properties['password'] = root['_password']
+    print_properties(properties, as_json)
+
+
+_RESULT_LINES = {
+    'created': _('User %(name)s was created on instance %(instance)s.'),
+    'deleted': _('User %(name)s was deleted from instance %(instance)s.'),
+    'granted': _('User %(name)s was granted access on instance '
+                 '%(instance)s.'),
+    'revoked': _('User %(name)s had its access revoked on instance '
+                 '%(instance)s.'),
+}
+
+
+def show_result(instance, kind, name, result, as_json):
+    """What a change of a user did: a line, or JSON."""
+    if as_json:
+        print_json({'instance': instance, kind: name, 'result': result})
+    else:
+        print(_RESULT_LINES[result] % {'name': name, 'instance': instance})
+
+
 def warn(message):
     sys.stderr.write(_('WARNING: %s\n') % message)
 

@@ -121,6 +121,13 @@ mongodb_opts = [
              'They are never listed, created or deleted through the '
              'guest agent; the comparison ignores ASCII case, as '
              'mongod does for database names.'),
+    cfg.ListOpt(
+        'ignore_users', default=['admin.os_admin', 'admin.root'],
+        help='Users, as <database>.<username>, that belong to the '
+             'operator: never listed, shown, created, changed or dropped '
+             'through the user commands (the comparison ignores ASCII '
+             'case). admin.root is made only by root-enable. Users in a '
+             'database of ignore_dbs are the server\'s too.'),
     cfg.StrOpt(
         'admin_credentials_file',
         default='/etc/trove/mongodb/os_admin_credentials.json',
@@ -150,11 +157,12 @@ mongodb_opts = [
     cfg.BoolOpt(
         'checkpoint_after_ddl', default=False,
         help='Also have the server checkpoint (fsync) once at the end of '
-             'each database-create and database-delete request. Only for '
-             'servers that do not journal DDL, such as the SecantusDB test '
-             'server: there a crash can undo a create or a drop the agent '
-             'has reported done, and only a checkpoint prevents that. '
-             'mongod journals them: every create and drop the agent sends '
+             'each database-create and database-delete request, and of '
+             'each request that changes users, access or root. Only for '
+             'servers that do not journal DDL and user writes, such as the '
+             'SecantusDB test server: there a crash can undo a change the '
+             'agent has reported done, and only a checkpoint prevents '
+             'that. mongod journals them: every write the agent sends '
              'carries write concern {w: 1, j: true}, which makes it '
              'durable without a checkpoint. A checkpoint writes every '
              'dirty page of every database, the tenant\'s included, so '

@@ -79,6 +79,57 @@ class DatabaseNotFound(TroveError):
                 'deleted.%(hint)s')
 
 
+class InvalidUserRequest(TroveError, ValueError):
+    """A user, access or root request refused before any change."""
+
+    message = _('Invalid user request: %(problems)s. Nothing was changed '
+                'on the server.')
+
+
+class UserNotFound(TroveError):
+    """A request about a user that does not exist: nothing was changed."""
+
+    message = _('User %(name)r does not exist, so nothing was changed.')
+
+
+class UserAlreadyExists(TroveError):
+    """A create naming users that exist: nothing was changed."""
+
+    message = _('Cannot create users: %(names)s exist already, so nothing '
+                'was changed. Change a password with change_passwords.')
+
+
+class UserCreateError(TroveError):
+    """A batch of users that stopped part way.
+
+    ``kwargs`` keep ``done`` and ``not_done``: the names of the users
+    created and not created.
+    """
+
+    message = _('Creating users failed: %(cause)s Created: %(done)s. Not '
+                'created: %(not_done)s.')
+
+
+class UserChangeError(TroveError):
+    """A batch of password changes that stopped part way."""
+
+    message = _('Changing passwords failed: %(cause)s Changed: %(done)s. '
+                'Not changed: %(not_done)s.')
+
+
+class UserChangeNotDurable(TroveError):
+    message = _('%(done)s, but the server did not confirm that this is on '
+                'disk: %(cause)s If the server crashed, repeat the '
+                'request.')
+
+
+class AccessNotFound(TroveError):
+    """A revoke of access the user does not have: nothing was changed."""
+
+    message = _('User %(name)r has no access to database %(database)r, so '
+                'nothing was changed.')
+
+
 class DatastoreOperationNotSupported(TroveError):
     message = _('The %(operation)s operation is not supported by the '
                 '%(datastore)s guest agent.')

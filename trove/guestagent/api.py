@@ -15,8 +15,10 @@
 It sends exactly what Trove sends: on the ``trove`` exchange, topic
 ``guestagent.<guest_id>``, the request context as a dict, everything
 encrypted with the instance's key (``[DEFAULT] instance_rpc_encr_key``)
-when one is configured; ``create_database``, ``delete_database`` (1.0) and
-``prepare`` (1.1) as casts, and ``list_databases``, ``rpc_ping`` and
+when one is configured; ``create_database``, ``delete_database``,
+``create_user``, ``delete_user``, ``change_passwords``,
+``update_attributes`` (1.0) and ``prepare`` (1.1) as casts, and the
+listings, the access and root requests, ``rpc_ping`` and
 ``get_volume_info`` as calls (1.0) that wait at most ``[DEFAULT]
 agent_call_low_timeout`` seconds.
 
@@ -185,7 +187,78 @@ class API:
         """Cast: delete the database of payload ``database``."""
         self._cast('delete_database', database=database)
 
+    # Users, access and root, as Trove's guest API sends them (1.0). Trove
+    # waits longer (agent_call_high_timeout) for list_users and the root
+    # calls; this caller has the low timeout only, which the agent keeps.
+
+    def create_user(self, users):
+        """Cast: create each user of ``users`` (payloads with passwords)."""
+        self._cast('create_user', users=users)
+
+    def delete_user(self, user):
+        """Cast: delete the user of payload ``user``."""
+        self._cast('delete_user', user=user)
+
+    def get_user(self, username, hostname='%'):
+        """Call: the user's payload, or ``None``."""
+        return self._call('get_user', self.agent_low_timeout,
+                          username=username, hostname=hostname)
+
+    def list_users(self, limit=None, marker=None, include_marker=False):
+        """Call: ``(payloads, next_marker)``, one page of the users."""
+        return self._call('list_users', self.agent_low_timeout,
+                          limit=limit, marker=marker,
+                          include_marker=include_marker)
+
+    def change_passwords(self, users):
+        """Cast: ``users`` are ``{'name', 'host', 'password'}``."""
+        self._cast('change_passwords', users=users)
+
+    def update_attributes(self, username, hostname, user_attrs):
+        """Cast: change the user's ``name``, ``password`` or ``host``."""
+        self._cast('update_attributes', username=username,
+                   hostname=hostname, user_attrs=user_attrs)
+
+    def grant_access(self, username, hostname, databases):
+        """Call: give the user readWrite on ``databases`` (names)."""
+        return self._call('grant_access', self.agent_low_timeout,
+                          username=username, hostname=hostname,
+                          databases=databases)
+
+    def revoke_access(self, username, hostname, database):
+        """Call: take the user's access to ``database`` (a name)."""
+        return self._call('revoke_access', self.agent_low_timeout,
+                          username=username, hostname=hostname,
+                          database=database)
+
+    def list_access(self, username, hostname='%'):
+        """Call: the payloads of the databases the user may use."""
+        return self._call('list_access', self.agent_low_timeout,
+                          username=username, hostname=hostname)
+
+    def enable_root(self):
+        """Call: the root user's payload, with a generated password."""
+        return self._call('enable_root', self.agent_low_timeout)
+
+    def enable_root_with_password(self, root_password=None):
+        """Call: the root user's payload, with ``root_password``."""
+        return self._call('enable_root_with_password',
+                          self.agent_low_timeout,
+                          root_password=root_password)
+
+    def is_root_enabled(self):
+        """Call: whether ``admin.root`` exists."""
+        return self._call('is_root_enabled', self.agent_low_timeout)
+
     # An operator's requests: Trove's methods, as calls.
+
+    def outcome(self, method, timeout, **arguments):
+        """Call: ``method`` (a cast of Trove's, or a call), its answer.
+
+        ``create_user`` answers ``{'created': [names]}``, ``delete_user``
+        ``{'deleted': name}``.
+        """
+        return self._call(method, timeout, **arguments)
 
     def create_database_outcome(self, databases, timeout):
         """Call: create ``databases``; ``{'created', 'existed'}`` names."""

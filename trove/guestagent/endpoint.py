@@ -54,11 +54,29 @@ def describe_databases(arguments):
     return request_log.payload_names(payloads)
 
 
+def describe_users(arguments):
+    """The user names in a request's arguments, for a log line.
+
+    Names only: a user payload, and a change_passwords entry, hold a
+    password.
+    """
+    if 'users' in arguments:
+        return request_log.user_names(arguments['users'])
+    if 'user' in arguments:
+        return [request_log.user_name(arguments['user'])]
+    username = arguments.get('username')
+    if username is not None:
+        return [username if isinstance(username, str) else '?']
+    return None
+
+
 class RequestName:
     """A request as log lines name it, formatted only when logged.
 
-    ``create_database for databases ['sales']``, or the method alone when
-    the request names no databases.
+    ``create_database for databases ['sales']``, ``grant_access for users
+    ['shop.alice'] and databases ['shop']``, or the method alone when the
+    request names no databases or users. No other argument is shown:
+    passwords travel in them.
     """
 
     __slots__ = ('method', 'arguments')
@@ -68,10 +86,16 @@ class RequestName:
         self.arguments = arguments
 
     def __str__(self):
+        parts = []
+        users = describe_users(self.arguments)
+        if users is not None:
+            parts.append('users %s' % users)
         databases = describe_databases(self.arguments)
-        if databases is None:
+        if databases is not None:
+            parts.append('databases %s' % databases)
+        if not parts:
             return self.method
-        return '%s for databases %s' % (self.method, databases)
+        return '%s for %s' % (self.method, ' and '.join(parts))
 
 
 def _unreadable_reason(context, arguments):

@@ -25,7 +25,7 @@ from trove.guestagent.datastore.experimental.mongodb import manager
 
 
 class LocalAPI:
-    """The caller API's database operations, on a Manager in this process."""
+    """The caller API's operations, on a Manager in this process."""
 
     def __init__(self):
         self._manager = manager.Manager()
@@ -39,6 +39,35 @@ class LocalAPI:
 
     def delete_database(self, database):
         return self._manager.delete_database(None, database)
+
+    def create_user(self, users):
+        return self._manager.create_user(None, users)
+
+    def delete_user(self, user):
+        return self._manager.delete_user(None, user)
+
+    def get_user(self, username, hostname='%'):
+        return self._manager.get_user(None, username, hostname)
+
+    def list_users(self, limit=None, marker=None, include_marker=False):
+        return self._manager.list_users(None, limit, marker, include_marker)
+
+    def grant_access(self, username, hostname, databases):
+        return self._manager.grant_access(None, username, hostname,
+                                          databases)
+
+    def revoke_access(self, username, hostname, database):
+        return self._manager.revoke_access(None, username, hostname,
+                                           database)
+
+    def list_access(self, username, hostname='%'):
+        return self._manager.list_access(None, username, hostname)
+
+    def enable_root_with_password(self, root_password=None):
+        return self._manager.enable_root_with_password(None, root_password)
+
+    def is_root_enabled(self):
+        return self._manager.is_root_enabled(None)
 
     def close(self):
         """Close the connections to MongoDB this process pooled."""

@@ -10,42 +10,34 @@
 #    License for the specific language governing permissions and limitations
 #    under the License.
 
-"""What Trove's ``prepare`` asks of a new instance beyond its databases.
+"""What Trove's ``prepare`` asks of a new instance beyond its data.
 
 Trove casts ``prepare`` once, when it creates the instance, with
-everything the guest should set up. This plugin manages databases only:
-it creates the databases passed with the new instance and logs the rest
-as skipped, by name, never by value (the arguments hold a root password
-and configuration contents).
+everything the guest should set up. This plugin creates the databases,
+users and root passed with the new instance (the Manager does) and logs
+the rest as skipped, by name, never by value (the arguments hold
+configuration contents).
 """
 
 from oslo_log import log as logging
 
 LOG = logging.getLogger(__name__)
 
-# Trove's prepare arguments, other than databases, grouped by the part of
-# instance preparation they drive.
+# Trove's prepare arguments, other than databases and users, grouped by
+# the part of instance preparation they drive.
 _SKIPPED_PARTS = (
     (('packages',), 'installing packages'),
     (('device_path', 'mount_point'), 'mounting the data volume'),
     (('memory_mb', 'config_contents'), 'writing the MongoDB configuration'),
     (('overrides',), 'applying configuration overrides'),
     (('backup_info',), 'restoring a backup'),
-    (('root_password',), 'enabling root'),
-    (('users',), 'creating users'),
     (('cluster_config',), 'joining a cluster'),
     (('snapshot',), 'setting up replication'),
     (('modules',), 'applying modules'),
 )
 _KNOWN_ARGUMENTS = frozenset(
-    [key for keys, _part in _SKIPPED_PARTS for key in keys] + ['ds_version'])
-
-
-def _user_names(users):
-    if not isinstance(users, (list, tuple)):
-        return ['?']
-    return [user.get('_name', '?') if isinstance(user, dict) else '?'
-            for user in users]
+    [key for keys, _part in _SKIPPED_PARTS for key in keys]
+    + ['ds_version', 'users', 'root_password'])
 
 
 def log_skipped(arguments):
@@ -58,10 +50,6 @@ def log_skipped(arguments):
              'scope for this plugin: %(parts)s.',
              {'version': arguments.get('ds_version') or 'not given',
               'parts': '; '.join(parts)})
-    if arguments.get('users'):
-        LOG.warning('prepare: users %s were not created: this plugin does '
-                    'not manage MongoDB users.',
-                    _user_names(arguments['users']))
     unknown = sorted(set(arguments) - _KNOWN_ARGUMENTS)
     if unknown:
         LOG.info('prepare: ignored arguments unknown to this plugin: %s.',

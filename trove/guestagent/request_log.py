@@ -10,13 +10,14 @@
 #    License for the specific language governing permissions and limitations
 #    under the License.
 
-"""How the guest agent names a request's databases in its log lines.
+"""How the guest agent names a request's databases and users in its logs.
 
 create and delete arrive as casts, whose caller does not wait for the
 outcome: the Manager logs each request's databases before it acts, and the
 RPC endpoint logs them again when the request fails. The arguments are
 logged before they are validated, so nothing here may raise, whatever a
-caller sent.
+caller sent. A user payload holds a password: only its name is taken,
+and anything that is not a payload shows as ``'?'``.
 """
 
 
@@ -30,3 +31,18 @@ def payload_names(payloads):
     if not isinstance(payloads, (list, tuple)):
         payloads = [payloads]
     return [payload_name(payload) for payload in payloads]
+
+
+def user_name(payload):
+    """The user name of a payload (either shape), for a log line."""
+    if not isinstance(payload, dict):
+        return '?'
+    name = payload.get('_name', payload.get('name', '?'))
+    return name if isinstance(name, str) else '?'
+
+
+def user_names(payloads):
+    """The user names of a batch, for a log line."""
+    if not isinstance(payloads, (list, tuple)):
+        payloads = [payloads]
+    return [user_name(payload) for payload in payloads]

@@ -95,8 +95,13 @@ class TroveInstanceTestCase(base.TestCase):
         self.addCleanup(self.root.close)
 
     def secrets(self):
-        """What must never reach a log: the key and the server's secrets."""
-        return [self.key] + list(self.server.secret_values())
+        """What must never reach a log.
+
+        The key, the server's secrets and those the test registered with
+        :meth:`add_secret`.
+        """
+        return ([self.key] + list(self.server.secret_values())
+                + self._secrets)
 
     def logs_to_check(self):
         """The logs no secret may reach."""
@@ -124,3 +129,17 @@ class TroveInstanceTestCase(base.TestCase):
     def drop_all_but_the_initial_databases(self):
         for name in self.names_on_server() - set(self.INITIAL_DATABASES):
             self.root.drop_database(name)
+
+
+class Trove26TestCase(TroveInstanceTestCase):
+    """An instance of Trove 26, driven by its guest API class."""
+
+    @classmethod
+    def peer(cls):
+        return upstream_trove.shared()
+
+    def secrets(self):
+        return super().secrets() + [self.trove.auth_token]
+
+    def logs_to_check(self):
+        return super().logs_to_check() + [self.trove.driver_log()]

@@ -680,6 +680,17 @@ class UpstreamTrove(PeerTrove):
             check_datastore=check_datastore,
             context=self._context(context), encryption=encryption))
 
+    def user_create(self, instance_id, users, context=None,
+                    encryption='instance'):
+        """A user-create as Trove's API casts it, with its notification.
+
+        ``users``: serialized users, sent as they are. Returns
+        ``{'request_id'}``.
+        """
+        return self.driver.request('user_create', dict(
+            instance_id=instance_id, users=list(users),
+            context=self._context(context), encryption=encryption))
+
     def prepare(self, instance_id, databases=(), users=(), memory_mb=2048,
                 root_password=None, context=None):
         """``prepare`` as Trove's taskmanager casts it.

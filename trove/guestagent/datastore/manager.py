@@ -116,16 +116,20 @@ class Manager(unsupported.UnsupportedOperations):
     def rpc_ping(self, context):
         return True
 
-    def prepare(self, context, databases=None, **instance_setup):
-        """Trove's instance preparation: creates the instance's databases.
+    def prepare(self, context, databases=None, users=None,
+                root_password=None, **instance_setup):
+        """Trove's instance preparation: databases, users and root.
 
-        ``instance_setup`` holds Trove's other prepare arguments (packages,
-        volume, configuration, users, root password, ds_version, ...),
-        which are the operator's part of the instance here and logged as
-        skipped. Trove's agents report ``building`` until prepare is done,
-        then the datastore's status at every heartbeat; a failure to
-        create the databases still leaves the instance prepared, and is
-        the outcome of the request.
+        The databases are created first, then the users, which may be
+        given access to them, then root with ``root_password`` when Trove
+        sends one (its ``root_on_create``), unless a backup is restored,
+        as Trove's agents do. ``instance_setup`` holds Trove's other
+        prepare arguments (packages, volume, configuration, ds_version,
+        ...), which are the operator's part of the instance here and
+        logged as skipped. Trove's agents report ``building`` until
+        prepare is done, then the datastore's status at every heartbeat; a
+        failure to create the databases, users or root still leaves the
+        instance prepared, and is the outcome of the request.
         """
         preparation.log_skipped(instance_setup)
         self._send_heartbeat(conductor.BUILDING)
@@ -135,6 +139,13 @@ class Manager(unsupported.UnsupportedOperations):
                 # Once per instance, and what the operator asked for it.
                 LOG.info('Prepare made sure databases %s exist.',
                          request_log.payload_names(databases))
+            if users:
+                self.create_user(context, users)
+                LOG.info('Prepare created users %s.',
+                         request_log.user_names(users))
+            if root_password and not instance_setup.get('backup_info'):
+                self.enable_root_with_password(context, root_password)
+                LOG.info('Prepare enabled root.')
         except Exception:
             # Still prepared: MongoDB runs, and the operator may create
             # the databases again. The failure is the request's outcome.

@@ -10,7 +10,7 @@
 #    License for the specific language governing permissions and limitations
 #    under the License.
 
-"""Database schema models shared by Trove's API and the guest agent.
+"""Database and user models shared by Trove's API and the guest agent.
 
 A database travels between them as a serialized schema,
 ``{'_name': 'sales', '_character_set': None, '_collate': None}``. A schema
@@ -19,7 +19,10 @@ built, so the API can refuse a bad name before it sends anything, and the
 guest agent can refuse a bad payload from anything else that reaches the
 message bus; :meth:`DatastoreSchema.check_create` and
 :meth:`DatastoreSchema.check_delete` say whether the name is one the
-tenant may create or delete, as upstream Trove's schemas do.
+tenant may create or delete, as upstream Trove's schemas do. A MongoDB
+user travels as ``{'_name': 'shop.alice', '_host': '%', '_password': ...,
+'_databases': [schema payloads]}``; :class:`MongoDBUser` owns the rules of
+user names, reserved users and the databases a user may be granted.
 """
 
 import unicodedata
@@ -101,6 +104,13 @@ class DatastoreSchema:
         :raises ValueError: naming the database and why.
         """
         self._check_not_ignored(_('Cannot delete database %r'))
+
+    def check_grant(self):
+        """Refuse a database the tenant may not grant a user access to.
+
+        :raises ValueError: naming the database and why.
+        """
+        self._check_not_ignored(_('Cannot grant access to database %r'))
 
     def _check_not_ignored(self, refusal):
         if self.is_ignored():
@@ -220,13 +230,292 @@ class MongoDBSchema(DatastoreSchema):
                                    'contains %(char)r; names must not '
                                    'contain / \\ . " $, a space or NUL.')
                                  % {'name': name, 'char': character})
-            unreadable = self._UNREADABLE.get(
-                unicodedata.category(character))
+        self.check_readable(_('The MongoDB database name'), name)
+
+    @classmethod
+    def check_readable(cls, what, name):
+        """Refuse a name holding a character that hides what it reads as.
+
+        :param what: the start of the refusal, naming the kind of name.
+        """
+        for character in name:
+            unreadable = cls._UNREADABLE.get(unicodedata.category(character))
             if unreadable is not None:
-                raise ValueError(_('The MongoDB database name %(name)r '
-                                   'contains %(what)s %(char)r (U+%(code)04X'
-                                   '), which would make it read as another '
-                                   'name in a listing.')
-                                 % {'name': name, 'what': unreadable,
-                                    'char': character,
+                raise ValueError(_('%(what)s %(name)r contains %(kind)s '
+                                   '%(char)r (U+%(code)04X), which would '
+                                   'make it read as another name in a '
+                                   'listing.')
+                                 % {'what': what, 'name': name,
+                                    'kind': unreadable, 'char': character,
                                     'code': ord(character)})
+
+
+class MongoDBUser:
+    """A MongoDB user as Trove names it: ``<database>.<username>``.
+
+    The user lives in ``<database>``, its authentication database, whose
+    name follows :class:`MongoDBSchema`'s rules. Each database of
+    ``databases`` gives the user the role ``readWrite`` there, and
+    nothing else. The password is never part of ``repr`` or ``str``.
+
+    MongoDB has no host part in a user's identity: ``%`` (any host) is the
+    only host a user can have, and what Trove sends by default.
+
+    :raises ValueError: for an invalid name, host, password or database.
+    """
+
+    # Trove 13's MongoDB user model allows this many characters; mongod
+    # has no lower limit of its own.
+    MAX_USERNAME_CHARACTERS = 128
+    HOST_WILDCARD = '%'
+    ROOT_NAME = 'admin.root'
+    ROOT_ROLE = 'root'
+    ACCESS_ROLE = 'readWrite'
+
+    def __init__(self, name, password=None, host=None, databases=()):
+        self._database, self._username = self._split_name(name)
+        self._name = name
+        if password is not None and (not isinstance(password, str)
+                                     or not password):
+            # The value itself is a secret: only its type is named.
+            raise ValueError(_('The password of MongoDB user %(name)r must '
+                               'be a non-empty string, not %(type)s.')
+                             % {'name': name,
+                                'type': ('an empty string'
+                                         if password == '' else
+                                         type(password).__name__)})
+        self._password = password
+        self._host = self._validated_host(name, host)
+        self._databases = self._schemas(name, databases)
+
+    @classmethod
+    def root(cls, password):
+        """The root user that enable_root makes, with the role ``root``."""
+        return cls(cls.ROOT_NAME, password=password)
+
+    @classmethod
+    def _split_name(cls, name):
+        if not isinstance(name, str):
+            raise ValueError(_('A MongoDB user name must be a string, not '
+                               '%s.') % type(name).__name__)
+        database, dot, username = name.partition('.')
+        if not dot or not database or not username:
+            raise ValueError(_('The MongoDB user name %r is not of the form '
+                               '<database>.<username>, as in '
+                               'shop.alice.') % name)
+        try:
+            MongoDBSchema(database)
+        except ValueError as exc:
+            raise ValueError(_('The MongoDB user name %(name)r names an '
+                               'invalid database: %(error)s')
+                             % {'name': name, 'error': exc}) from None
+        if len(username) > cls.MAX_USERNAME_CHARACTERS:
+            raise ValueError(_('The user part of MongoDB user name %(name)r '
+                               'is %(size)d characters long; at most '
+                               '%(max)d are allowed.')
+                             % {'name': name, 'size': len(username),
+                                'max': cls.MAX_USERNAME_CHARACTERS})
+        MongoDBSchema.check_readable(_('The MongoDB user name'), name)
+        return database, username
+
+    @classmethod
+    def _validated_host(cls, name, host):
+        if host is None or host == cls.HOST_WILDCARD:
+            return cls.HOST_WILDCARD
+        if not isinstance(host, str):
+            raise ValueError(_('The host of MongoDB user %(name)r must be a '
+                               'string, not %(type)s.')
+                             % {'name': name, 'type': type(host).__name__})
+        # Silently ignoring a host would leave the tenant believing the
+        # user is limited to it.
+        raise ValueError(_('MongoDB user %(name)r cannot be limited to host '
+                           '%(host)r: MongoDB users have no host, so only '
+                           '"%%" (any host) is allowed.')
+                         % {'name': name, 'host': host})
+
+    @staticmethod
+    def _schemas(name, databases):
+        if databases is None:
+            return []
+        if not isinstance(databases, (list, tuple)):
+            raise ValueError(_('The databases of MongoDB user %(name)r must '
+                               'be a list, not %(type)s.')
+                             % {'name': name,
+                                'type': type(databases).__name__})
+        schemas = []
+        for database in databases:
+            if isinstance(database, MongoDBSchema):
+                schema = database
+            elif isinstance(database, dict):
+                schema = MongoDBSchema.deserialize_schema(database)
+            else:
+                schema = MongoDBSchema(database)
+            if schema not in schemas:
+                schemas.append(schema)
+        return schemas
+
+    @property
+    def name(self):
+        return self._name
+
+    @property
+    def database(self):
+        """The name of the user's authentication database."""
+        return self._database
+
+    @property
+    def username(self):
+        """The user's name within its database."""
+        return self._username
+
+    @property
+    def password(self):
+        return self._password
+
+    @property
+    def host(self):
+        return self._host
+
+    @property
+    def databases(self):
+        """The :class:`MongoDBSchema` of each database granted."""
+        return list(self._databases)
+
+    @property
+    def roles(self):
+        """The MongoDB roles of ``databases``: readWrite on each."""
+        return [{'role': self.ACCESS_ROLE, 'db': schema.name}
+                for schema in self._databases]
+
+    # Reserved users and databases
+
+    @staticmethod
+    def fold_case(name):
+        return MongoDBSchema.fold_case(name)
+
+    @classmethod
+    def ignored_names(cls):
+        """The folded names of the reserved users, as configured."""
+        return frozenset(cls.fold_case(name)
+                         for name in CONF.mongodb.ignore_users)
+
+    def is_ignored(self):
+        """Whether this is a reserved user ([mongodb] ignore_users)."""
+        return self.fold_case(self._name) in self.ignored_names()
+
+    def in_reserved_database(self):
+        """Whether the user lives in one of the server's own databases."""
+        return MongoDBSchema(self._database).is_ignored()
+
+    def is_tenant_user(self):
+        """Whether the tenant may see and manage this user."""
+        return not (self.is_ignored() or self.in_reserved_database())
+
+    def check_create(self):
+        """Refuse a user the tenant may not create as given.
+
+        :raises ValueError: naming the user and why.
+        """
+        self._check_tenant_user(_('Cannot create user %r'))
+        if self._password is None:
+            raise ValueError(_('Cannot create user %r: it has no '
+                               'password.') % self._name)
+        self.check_grant(self._databases)
+
+    def check_change(self):
+        """Refuse a user the tenant may not change, drop or look at.
+
+        :raises ValueError: naming the user and why.
+        """
+        self._check_tenant_user(_('Cannot change user %r'))
+
+    @staticmethod
+    def check_grant(schemas):
+        """Refuse access to a database the tenant may not grant.
+
+        :raises ValueError: naming the first such database.
+        """
+        for schema in schemas:
+            schema.check_grant()
+
+    def _check_tenant_user(self, refusal):
+        if self.is_ignored():
+            raise ValueError(_('%s: it is reserved ([mongodb] '
+                               'ignore_users).') % (refusal % self._name))
+        if self.in_reserved_database():
+            raise ValueError(_('%(refusal)s: its database %(database)r is '
+                               'reserved for the server ([mongodb] '
+                               'ignore_dbs); a user lives in one of the '
+                               'tenant\'s databases.')
+                             % {'refusal': refusal % self._name,
+                                'database': self._database})
+
+    # Payloads
+
+    def serialize(self):
+        """Return the payload Trove sends for this user."""
+        return {'_name': self._name, '_host': self._host,
+                '_password': self._password,
+                '_databases': [schema.serialize()
+                               for schema in self._databases]}
+
+    @classmethod
+    def serialize_server_user(cls, database, username, databases):
+        """The payload of a user the server lists, names as they are.
+
+        As for databases, the server is the authority: a user made outside
+        Trove is listed as it is. A listing never holds a password.
+
+        :param databases: the names of the databases it has access to.
+        """
+        return {'_name': '%s.%s' % (database, username),
+                '_host': cls.HOST_WILDCARD, '_password': None,
+                '_databases': MongoDBSchema.serialize_server_names(
+                    databases)}
+
+    @classmethod
+    def deserialize_user(cls, payload):
+        """Build a user from a payload of the ``_name`` shape.
+
+        Other keys are ignored: Trove 13 adds ``_username``, ``_database``,
+        ``_roles`` and ``_is_root``.
+
+        :raises ValueError: naming what is wrong; never the password.
+        """
+        cls._check_payload(payload, '_name')
+        return cls(payload['_name'], password=payload.get('_password'),
+                   host=payload.get('_host'),
+                   databases=payload.get('_databases'))
+
+    @classmethod
+    def deserialize_password_change(cls, payload):
+        """Build a user from an entry of ``change_passwords``.
+
+        Trove's API sends ``{'name': ..., 'host': ..., 'password': ...}``;
+        the ``_name`` shape of the other calls is taken too.
+
+        :raises ValueError: naming what is wrong; never the password.
+        """
+        if isinstance(payload, dict) and '_name' in payload:
+            return cls.deserialize_user(payload)
+        cls._check_payload(payload, 'name')
+        return cls(payload['name'], password=payload.get('password'),
+                   host=payload.get('host'))
+
+    @staticmethod
+    def _check_payload(payload, key):
+        if not isinstance(payload, dict):
+            raise ValueError(_('A user payload must be a dict such as '
+                               '{"%(key)s": "shop.alice", ...}, not '
+                               '%(type)s.')
+                             % {'key': key, 'type': type(payload).__name__})
+        if key not in payload:
+            keys = sorted(repr(each) for each in payload)[:5]
+            raise ValueError(_('The user payload {%(keys)s} has no '
+                               '"%(key)s" key.')
+                             % {'keys': ', '.join(keys), 'key': key})
+
+    def __repr__(self):
+        return '%s(%r)' % (type(self).__name__, self._name)
+
+    __str__ = __repr__

@@ -89,6 +89,76 @@ class RawAdmin:
         return page, (page[-1] if page and end < len(names) else None)
 
 
+class RawUsers:
+    """Users, as a careful operator would manage them by hand.
+
+    The same commands the plugin sends, written from MongoDB's
+    documentation: a user is looked up on its own database (``usersInfo``
+    with ``{user, db}``) so that an existing one is not overwritten; a
+    grant is checked against the database names (``listDatabases``), so
+    that a name differing only in case from an existing database is seen;
+    every write waits for the journal.
+    """
+
+    def __init__(self, client):
+        self.client = client
+
+    def _exists(self, database, user):
+        return bool(self.client[database].command(
+            'usersInfo', {'user': user, 'db': database})['users'])
+
+    @staticmethod
+    def _roles(databases):
+        return [{'role': 'readWrite', 'db': name} for name in databases]
+
+    def create_user(self, database, user, password, databases):
+        """``listDatabases`` (if it grants), ``usersInfo``, ``createUser``."""
+        if databases:
+            self.client.list_database_names()
+        if self._exists(database, user):
+            return False
+        self.client[database].command(
+            {'createUser': user, 'pwd': password,
+             'roles': self._roles(databases), 'writeConcern': JOURNALED})
+        return True
+
+    def grant(self, database, user, databases):
+        """``listDatabases``, ``usersInfo``, ``grantRolesToUser`` (j)."""
+        self.client.list_database_names()
+        if not self._exists(database, user):
+            return False
+        self.client[database].command(
+            {'grantRolesToUser': user, 'roles': self._roles(databases),
+             'writeConcern': JOURNALED})
+        return True
+
+    def list_page(self, limit, marker=None):
+        """One page of full user names, and the next marker.
+
+        ``listDatabases``, then ``usersInfo`` on each tenant database in
+        the order of its users' full names (``<database>.`` sorts as they
+        do), until the page is full.
+        """
+        databases = sorted((name for name in self.client.list_database_names()
+                            if name not in _SERVER_DATABASES),
+                           key=lambda name: name + '.')
+        names = []
+        for database in databases:
+            if marker is not None and (database + '.'
+                                       < marker.partition('.')[0] + '.'):
+                continue
+            names.extend(sorted(
+                '%s.%s' % (database, info['user']) for info in
+                self.client[database].command('usersInfo')['users']))
+            start = (0 if marker is None
+                     else bisect.bisect_right(names, marker))
+            if len(names) - start > limit:
+                break
+        start = 0 if marker is None else bisect.bisect_right(names, marker)
+        page = names[start:start + limit]
+        return page, (page[-1] if len(names) > start + limit else None)
+
+
 class FreshClientAdmin:
     """The naive agent: a new authenticated client for every operation.
 

@@ -494,6 +494,109 @@ def _count(number):
     return '{:,}'.format(number)
 
 
+# Users.
+
+# Trove's API asks the guest for pages of users_page_size (20) users.
+USER_PAGE = 20
+# The users of the list figure live in this many databases.
+USER_DATABASES = 50
+USER_PREFIX = 'benchusers'
+# Not a secret worth keeping: the bench's users live and die in the run.
+USER_PASSWORD = 'bench-user-password'
+
+
+def user_payload(name, databases=()):
+    """What Trove sends for a user (built by Trove's API, not timed)."""
+    return {'_name': name, '_host': '%', '_password': USER_PASSWORD,
+            '_databases': [payload(database) for database in databases]}
+
+
+class Users:
+    """The bench's users, made and dropped behind the agent's back."""
+
+    def __init__(self, bench):
+        self.bench = bench
+        self.home = USER_PREFIX
+        self.raw = baseline.RawUsers(bench.raw_client)
+        self._serial = itertools.count()
+        bench.make([self.home])
+
+    def new_names(self, count):
+        return ['u%06d' % next(self._serial) for _ in range(count)]
+
+    def make(self, database, names):
+        for name in names:
+            self.bench.root[database].command(
+                'createUser', name, pwd=USER_PASSWORD, roles=[])
+
+    def drop(self, database, names):
+        for name in names:
+            self.bench.root[database].command('dropUser', name)
+
+    def populate(self, total, databases=USER_DATABASES):
+        """``total`` users, spread over ``databases`` databases of them."""
+        homes = ['%s%02d' % (USER_PREFIX, index)
+                 for index in range(databases)]
+        self.bench.make(homes)
+        for index in range(total):
+            self.make(homes[index % databases], self.new_names(1))
+        self.bench.populated.extend(homes)
+        return homes
+
+    def close(self):
+        self.bench.root[self.home].command('dropAllUsersFromDatabase')
+        self.bench.drop([self.home])
+
+
+def create_user(bench, users, repeat, warmup=2):
+    """Create one user with access to its database, against the floor."""
+    names = {}
+
+    def before(index):
+        names[index] = users.new_names(2)
+
+    def after(index):
+        users.drop(users.home, names.pop(index))
+
+    plugin, floor = timing.interleaved(
+        [lambda i: bench.manager.create_user(None, [user_payload(
+            '%s.%s' % (users.home, names[i][0]), [users.home])]),
+         lambda i: users.raw.create_user(users.home, names[i][1],
+                                         USER_PASSWORD, [users.home])],
+        repeat, warmup, before, after)
+    return _rows('create one user', plugin, [(FLOOR, FLOOR_TARGET, floor)])
+
+
+def grant_access(bench, users, repeat, warmup=2):
+    """Grant one user access to one database, against the floor."""
+    names = {}
+
+    def before(index):
+        names[index] = users.new_names(2)
+        users.make(users.home, names[index])
+
+    def after(index):
+        users.drop(users.home, names.pop(index))
+
+    plugin, floor = timing.interleaved(
+        [lambda i: bench.manager.grant_access(
+            None, '%s.%s' % (users.home, names[i][0]), '%', [users.home]),
+         lambda i: users.raw.grant(users.home, names[i][1], [users.home])],
+        repeat, warmup, before, after)
+    return _rows('grant access', plugin, [(FLOOR, FLOOR_TARGET, floor)])
+
+
+def list_users_page(bench, users, count, repeat, warmup=2):
+    """The first page of users (Trove's 20) with ``count`` users."""
+    plugin, floor = timing.interleaved(
+        [lambda i: bench.manager.list_users(None, limit=USER_PAGE),
+         lambda i: users.raw.list_page(USER_PAGE)],
+        repeat, warmup)
+    return _rows('list page of %d users @ %s users' % (USER_PAGE,
+                                                       _count(count)),
+                 plugin, [(FLOOR, FLOOR_TARGET, floor)])
+
+
 # RPC figures.
 
 # list_databases over RabbitMQ costs at most 20 % more than its floor:
@@ -641,6 +744,23 @@ def server_work(server, pool):
              lambda: plugin_manager.list_databases(None, limit=PAGE),
              lambda: bench.raw.list_page(PAGE)),
         ]
+        users = Users(bench)
+        pu, ru = users.new_names(2)
+        home = users.home
+        operations += [
+            ('create user',
+             lambda: plugin_manager.create_user(None, [user_payload(
+                 '%s.%s' % (home, pu), [home])]),
+             lambda: users.raw.create_user(home, ru, USER_PASSWORD,
+                                           [home])),
+            ('grant access',
+             lambda: plugin_manager.grant_access(
+                 None, '%s.%s' % (home, pu), '%', [home]),
+             lambda: users.raw.grant(home, ru, [home])),
+            ('list users page',
+             lambda: plugin_manager.list_users(None, limit=USER_PAGE),
+             lambda: users.raw.list_page(USER_PAGE)),
+        ]
         # A new client's handshake is not reported to listeners; connect
         # both first so every operation below is seen alike.
         plugin_manager.list_databases(None, limit=1)
@@ -654,6 +774,7 @@ def server_work(server, pool):
             work.append((name, plugin_recorder.take(), raw_recorder.take()))
         bench.drop([p_batch + 'a', p_batch + 'b', r_batch + 'a',
                     r_batch + 'b'])
+        users.close()
         return work
     finally:
         plugin_pool.close()

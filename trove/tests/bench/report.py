@@ -62,11 +62,23 @@ def timing_table(rows):
     return table(COLUMNS, [row_cells(row) for row in rows])
 
 
+def commands_cell(commands):
+    """The commands in order, a run of one command as ``name x N``."""
+    runs = []
+    for command in commands:
+        if runs and runs[-1][0] == command:
+            runs[-1][1] += 1
+        else:
+            runs.append([command, 1])
+    return ', '.join(name if count == 1 else '%s x %d' % (name, count)
+                     for name, count in runs)
+
+
 def work_table(work):
     """What each side sent the server, and whether it is the same."""
     return table(('operation', 'plugin commands', 'baseline commands',
                   'same'),
-                 [(name, ', '.join(plugin), ', '.join(raw),
+                 [(name, commands_cell(plugin), commands_cell(raw),
                    'yes' if plugin == raw else 'NO')
                   for name, plugin, raw in work])
 

@@ -82,6 +82,12 @@ class InterleavingTest(unit_base.TestCase):
         self.assertIsNone(row(9.0, 1.0, None).met)
         self.assertEqual('1.10', report.row_cells(row(1.104, 1.0, 1.1))[5])
 
+    def test_a_run_of_one_command_reads_as_a_count(self):
+        self.assertEqual(
+            'listDatabases, usersInfo x 3, createUser, usersInfo',
+            report.commands_cell(['listDatabases'] + ['usersInfo'] * 3
+                                 + ['createUser', 'usersInfo']))
+
     def test_warmup_is_run_but_not_counted(self):
         calls = []
         times = timing.interleaved(
@@ -116,7 +122,9 @@ class BenchSmokeTest(base.FunctionalTestCase):
         work = cases.server_work(self.server, connection.get_pool())
         self.assertEqual(['create one', 'create batch of 2',
                           'create existing', 'delete one', 'delete missing',
-                          'list page'], [name for name, _p, _r in work])
+                          'list page', 'create user', 'grant access',
+                          'list users page'],
+                         [name for name, _p, _r in work])
         for name, plugin, raw in work:
             self.assertEqual(plugin, raw, name)
             self.assertTrue(plugin, name)
@@ -126,6 +134,14 @@ class BenchSmokeTest(base.FunctionalTestCase):
                          plugin['create one'])
         self.assertEqual(['listCollections', 'usersInfo',
                           'dropDatabase (j)'], plugin['delete one'])
+        # pymongo hides createUser's document (it holds a password), so
+        # its write concern is not seen here.
+        self.assertEqual(['listDatabases', 'usersInfo', 'createUser'],
+                         plugin['create user'])
+        self.assertEqual(['listDatabases', 'usersInfo',
+                          'grantRolesToUser (j)'], plugin['grant access'])
+        self.assertEqual('listDatabases', plugin['list users page'][0])
+        self.assertEqual({'usersInfo'}, set(plugin['list users page'][1:]))
         self.assertEqual([], [command for commands in plugin.values()
                               for command in commands
                               if command == 'fsync'])
@@ -160,6 +176,30 @@ class BenchSmokeTest(base.FunctionalTestCase):
         self.assertFalse(self.bench.raw.delete(raw_name))
         self.assertEqual(set(), {plugin_name, raw_name}
                          & self.tenant_names())
+
+    def test_user_cases_measure_alike_and_clean_up(self):
+        before = self.tenant_names()
+        users = cases.Users(self.bench)
+        homes = users.populate(6, databases=2)
+        plugin_page, plugin_marker = self.bench.manager.list_users(
+            None, limit=4)
+        raw_page, raw_marker = users.raw.list_page(4)
+        self.assertEqual(raw_page, [item['_name'] for item in plugin_page])
+        self.assertEqual(raw_marker, plugin_marker)
+        rows = (cases.create_user(self.bench, users, 2, warmup=1)
+                + cases.grant_access(self.bench, users, 2, warmup=1)
+                + cases.list_users_page(self.bench, users, 6, 2, warmup=1))
+        self.assertEqual(
+            [('create one user', cases.FLOOR), ('grant access', cases.FLOOR),
+             ('list page of 20 users @ 6 users', cases.FLOOR)],
+            [(row.case, row.kind) for row in rows])
+        self.assertEqual([], self.root[users.home].command('usersInfo')[
+            'users'])
+        users.close()
+        for home in homes:
+            self.root[home].command('dropAllUsersFromDatabase')
+        self.bench.drop(homes)
+        self.assertEqual(before, self.tenant_names())
 
     def test_every_case_measures_and_cleans_up(self):
         before = self.tenant_names()

@@ -302,8 +302,8 @@ class DatabaseCommandsOverRPCTest(AgentTestCase):
         self.assertEqual([], self.listed_names())
 
     def test_unsupported_operations_answer_not_supported(self):
-        for method, kwargs in (('create_user', {'users': []}),
-                               ('enable_root', {}),
+        for method, kwargs in (('disable_root', {}),
+                               ('restart', {}),
                                ('create_backup', {'backup_info': {}})):
             error = self.assertRaises(
                 exception.DatastoreOperationNotSupported,
@@ -349,24 +349,35 @@ class DatabaseCommandsOverRPCTest(AgentTestCase):
 
         error = self.assertRaises(
             messaging.RemoteError, client.prepare(timeout=5).call, ctxt,
-            'list_users', limit=None, marker=None, include_marker=False)
+            'disable_root')
         self.assertEqual('DatastoreOperationNotSupported', error.exc_type)
-        self.assertIn('The list_users operation is not supported by the '
+        self.assertIn('The disable_root operation is not supported by the '
                       'mongodb guest agent.', error.value)
 
-    def test_prepare_creates_the_databases_of_the_new_instance(self):
+    def test_prepare_creates_the_databases_users_and_root(self):
+        self.addCleanup(self.root.sales.command, 'dropAllUsersFromDatabase')
+        self.addCleanup(self.root.admin.command, 'dropUser', 'root')
         self.api.prepare(
             memory_mb=2048, packages='mongodb-server',
             databases=[helpers.payload('sales'), helpers.payload('hr')],
-            users=[{'_name': 'app', '_password': ROOT_PASSWORD,
+            users=[{'_name': 'sales.app', '_host': '%',
+                    '_password': ROOT_PASSWORD,
                     '_databases': [helpers.payload('sales')]}],
             config_contents='security:\n  authorization: enabled\n',
             root_password=ROOT_PASSWORD, ds_version='7.0')
         self.wait_until(lambda: self.server_names() == {'sales', 'hr'},
                         'the databases of prepare to be created')
-        self.wait_for_log('INFO', 'prepare', 'skipped', 'enabling root',
-                          'creating users', 'mounting the data volume')
-        self.wait_for_log('WARNING', "users ['app'] were not created")
+        self.wait_for_log('INFO', 'prepare', 'skipped',
+                          'mounting the data volume')
+        self.wait_for_log('INFO', "Prepare created users ['sales.app']")
+        self.wait_for_log('INFO', 'Prepare enabled root')
+        self.assertEqual([[{'role': 'root', 'db': 'admin'}]], [
+            info['roles'] for info in self.root.admin.command(
+                'usersInfo', 'root')['users']])
+        self.assertEqual(
+            [[{'role': 'readWrite', 'db': 'sales'}]],
+            [info['roles'] for info in
+             self.root.sales.command('usersInfo')['users']])
 
     def test_list_against_a_stopped_mongodb_raises_the_clear_error(self):
         self.server.stop()

@@ -38,21 +38,11 @@ INITIAL_DATABASES = ('orders', 'stock')
 GIB = 1024.0 ** 3
 
 
-class StockTroveTestCase(trove_instance.TroveInstanceTestCase):
+class StockTroveTestCase(trove_instance.Trove26TestCase):
     """One Trove 26 instance, its MongoDB and its trove-guestagent."""
 
     TENANT = 'tenant-stock'
     INITIAL_DATABASES = INITIAL_DATABASES
-
-    @classmethod
-    def peer(cls):
-        return upstream_trove.shared()
-
-    def secrets(self):
-        return super().secrets() + [self.trove.auth_token]
-
-    def logs_to_check(self):
-        return super().logs_to_check() + [self.trove.driver_log()]
 
     def agent_errors_since(self, mark):
         return [line for line in self.agent.log()[mark:].splitlines()
@@ -144,8 +134,8 @@ class DatabaseCommandsTest(StockTroveTestCase):
             self.assertNotIn('Traceback', error.message)
         error = self.assertRaises(
             upstream_trove.UpstreamCallError, self.trove.api,
-            self.instance_id, 'enable_root')
-        self.assertIn('enable_root operation is not supported',
+            self.instance_id, 'disable_root')
+        self.assertIn('disable_root operation is not supported',
                       error.message)
         self.assertEqual([], self.agent_errors_since(agent_mark))
         self.assertIn('Refused ssl_show', self.agent.log()[agent_mark:])
@@ -156,7 +146,11 @@ class GuestApiCoverageTest(StockTroveTestCase):
 
     # What the agent implements; everything else it refuses.
     IMPLEMENTED = {'prepare', 'rpc_ping', 'create_database', 'list_databases',
-                   'delete_database', 'get_filesystem_stats'}
+                   'delete_database', 'get_filesystem_stats',
+                   'create_user', 'delete_user', 'get_user', 'list_users',
+                   'change_passwords', 'update_attributes', 'grant_access',
+                   'revoke_access', 'list_access', 'enable_root',
+                   'enable_root_with_password', 'is_root_enabled'}
     # Trove's guest API and its MongoDB cluster guest API.
     GUEST_API_MODULES = (
         'trove.guestagent.api',

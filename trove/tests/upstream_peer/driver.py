@@ -246,6 +246,22 @@ def database_delete(instance_id, name, precheck=True, check_datastore=False,
     return {'request_id': ctx.request_id}
 
 
+def user_create(instance_id, users, context=None, encryption='instance'):
+    """A user-create as Trove's API casts it, notification included.
+
+    ``users``: serialized users, sent as they are (Trove 13's API builds
+    them with its own models and validation; Trove 26's refuses MongoDB
+    before it gets there), so that a test can send what the guest must
+    refuse.
+    """
+    ctx = _context(_instance(instance_id), context)
+    names = ', '.join(str(user.get('_name')) for user in users)
+    with _api_notification(ctx, notification.DBaaSUserCreate,
+                           instance_id=instance_id, username=names):
+        _guest(instance_id, ctx, encryption).create_user(list(users))
+    return {'request_id': ctx.request_id}
+
+
 def prepare(instance_id, databases=(), users=(), memory_mb=2048,
             root_password=None, context=None):
     """``prepare`` as Trove's taskmanager casts it for a new instance.
@@ -383,6 +399,7 @@ OPERATIONS = {
     'rpc': rpc_message,
     'database_create': database_create,
     'database_delete': database_delete,
+    'user_create': user_create,
     'prepare': prepare,
     'datastore_check': datastore_check,
     'instance_status': instance_status,

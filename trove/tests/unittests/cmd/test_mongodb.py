@@ -24,6 +24,15 @@ from trove.tests import base
 from trove.tests import helpers
 
 
+def page_of(names, limit, marker, payload):
+    """One page of ``names``, as a guest answers a list call."""
+    names = sorted(names)
+    start = 0 if marker is None else len([n for n in names if n <= marker])
+    page = names[start:start + limit]
+    more = start + limit < len(names)
+    return [payload(name) for name in page], page[-1] if more else None
+
+
 class FakeGuest:
     """A guest agent holding ``names``, answering as the Manager does."""
 
@@ -40,6 +49,10 @@ class FakeGuest:
                 topic='guestagent.i1', exchange='trove')
         return True
 
+    def outcome(self, method, timeout, **arguments):
+        answer = getattr(self, method + '_outcome')
+        return answer(timeout=timeout, **arguments)
+
     def create_database_outcome(self, databases, timeout):
         self.calls.append(('create', databases))
         names = [db['_name'] for db in databases]
@@ -55,16 +68,11 @@ class FakeGuest:
 
     def list_databases(self, limit=None, marker=None, include_marker=False):
         self.calls.append(('list', limit, marker))
-        names = sorted(self.names)
-        start = 0 if marker is None else len([n for n in names
-                                              if n <= marker])
-        page = names[start:start + limit]
-        more = start + limit < len(names)
-        return ([{'_name': n, '_character_set': None, '_collate': None}
-                 for n in page], page[-1] if more else None)
+        return page_of(self.names, limit, marker, helpers.payload)
 
 
-class CommandTest(base.TestCase):
+class CommandTestCase(base.TestCase):
+    """Runs trove-mongodb in this process against a fake guest."""
 
     def setUp(self):
         super().setUp()
@@ -85,6 +93,9 @@ class CommandTest(base.TestCase):
     def assert_one_error_line(self, status, *fragments):
         helpers.assert_one_error_line(self, status, self.stdout.getvalue(),
                                       self.stderr.getvalue(), *fragments)
+
+
+class CommandTest(CommandTestCase):
 
     def test_list_prints_troveclients_table(self):
         self.assertEqual(0, self.run_command('database-list', 'i1'))
@@ -263,3 +274,173 @@ class CommandTest(base.TestCase):
         admin.create_database.assert_called_once_with(
             [{'_name': 'y', '_character_set': None, '_collate': None}])
         self.assertIn('"result": "created"', self.stdout.getvalue())
+
+
+USER_PASSWORD = 'pw-cli-unit-4f2a'
+
+
+class FakeUserGuest(FakeGuest):
+    """A guest agent holding users, answering as the Manager does."""
+
+    def __init__(self):
+        super().__init__(['shop', 'hr'])
+        self.users = {}
+        self.root_password = None
+
+    def create_user_outcome(self, users, timeout):
+        self.calls.append(('create_user', users))
+        for user in users:
+            self.users[user['_name']] = [schema['_name'] for schema
+                                         in user['_databases']]
+        return {'created': [user['_name'] for user in users]}
+
+    def delete_user_outcome(self, user, timeout):
+        self.calls.append(('delete_user', user))
+        del self.users[user['_name']]
+        return {'deleted': user['_name']}
+
+    def grant_access_outcome(self, username, hostname, databases, timeout):
+        self.calls.append(('grant_access', username, hostname, databases))
+        self.users[username].extend(databases)
+
+    def revoke_access_outcome(self, username, hostname, database, timeout):
+        self.calls.append(('revoke_access', username, hostname, database))
+        self.users[username].remove(database)
+
+    def enable_root_with_password_outcome(self, root_password, timeout):
+        self.calls.append(('enable_root', root_password))
+        password = root_password or 'generated-%s' % USER_PASSWORD
+        return {'_name': 'admin.root', '_host': '%', '_password': password,
+                '_databases': []}
+
+    def _payload(self, name):
+        return {'_name': name, '_host': '%', '_password': None,
+                '_databases': [{'_name': db, '_character_set': None,
+                                '_collate': None}
+                               for db in sorted(self.users[name])]}
+
+    def list_users(self, limit=None, marker=None, include_marker=False):
+        self.calls.append(('list_users', limit, marker))
+        return page_of(self.users, limit, marker, self._payload)
+
+    def get_user(self, username, hostname):
+        return self._payload(username) if username in self.users else None
+
+    def list_access(self, username, hostname):
+        return self._payload(username)['_databases']
+
+    def is_root_enabled(self):
+        return False
+
+
+class UserCommandTest(CommandTestCase):
+
+    def setUp(self):
+        super().setUp()
+        self.add_secret(USER_PASSWORD)
+        self.guest = FakeUserGuest()
+        self.useFixture(fixtures.MonkeyPatch(
+            'trove.cmd.mongodb.remote_guest', lambda instance: self.guest))
+
+    def printed(self):
+        return self.stdout.getvalue() + self.stderr.getvalue()
+
+    def test_create_sends_trove_s_payload_and_never_prints_the_password(self):
+        self.assertEqual(0, self.run_command(
+            'user-create', 'i1', 'shop.alice', USER_PASSWORD,
+            '--databases', 'shop', 'hr'))
+        self.assertIn(('create_user', [{
+            '_name': 'shop.alice', '_host': '%', '_password': USER_PASSWORD,
+            '_databases': helpers.payloads('shop', 'hr')}]), self.guest.calls)
+        self.assertEqual('User shop.alice was created on instance i1.\n',
+                         self.stdout.getvalue())
+        self.assertNotIn(USER_PASSWORD, self.printed())
+
+    def test_reserved_users_and_databases_are_refused_before_sending(self):
+        for argv, fragment in (
+                (('user-create', 'i1', 'admin.os_admin', USER_PASSWORD),
+                 'ignore_users'),
+                (('user-create', 'i1', 'Admin.Root', USER_PASSWORD),
+                 'ignore_users'),
+                (('user-create', 'i1', 'shop.bob', USER_PASSWORD,
+                  '--databases', 'local'), "'local'"),
+                (('user-grant-access', 'i1', 'shop.alice', 'shop',
+                  'CONFIG'), "'CONFIG'"),
+                (('user-revoke-access', 'i1', 'shop.alice', 'admin'),
+                 "'admin'"),
+                (('user-delete', 'i1', 'admin.root'), 'ignore_users'),
+                (('user-create', 'i1', 'alice', USER_PASSWORD),
+                 '<database>.<username>'),
+                (('user-create', 'i1', 'shop.alice', USER_PASSWORD,
+                  '--host', '10.0.0.1'), 'have no host')):
+            self.stderr.truncate(0)
+            self.stderr.seek(0)
+            self.assert_one_error_line(self.run_command(*argv), fragment)
+            self.assertNotIn(USER_PASSWORD, self.printed())
+        self.assertEqual([], self.guest.calls)
+
+    def test_list_show_and_access_print_troveclient_s_tables(self):
+        self.guest.users = {'shop.alice': ['shop', 'hr'], 'hr.bob': []}
+        self.assertEqual(0, self.run_command('user-list', 'i1',
+                                             '--page-size', '1'))
+        self.assertEqual('+------------+------+-----------+\n'
+                         '| Name       | Host | Databases |\n'
+                         '+------------+------+-----------+\n'
+                         '| hr.bob     | %    |           |\n'
+                         '| shop.alice | %    | hr, shop  |\n'
+                         '+------------+------+-----------+\n',
+                         self.stdout.getvalue())
+        self.assertEqual([('list_users', 1, None),
+                          ('list_users', 1, 'hr.bob')], self.guest.calls)
+        self.stdout.truncate(0)
+        self.stdout.seek(0)
+        self.assertEqual(0, self.run_command('user-show', 'i1', 'shop.alice',
+                                             '--format', 'json'))
+        self.assertEqual({'databases': 'hr, shop', 'host': '%',
+                          'name': 'shop.alice'},
+                         json.loads(self.stdout.getvalue()))
+        self.stdout.truncate(0)
+        self.stdout.seek(0)
+        self.assertEqual(0, self.run_command('user-show-access', 'i1',
+                                             'shop.alice', '--format',
+                                             'json'))
+        self.assertEqual([{'Name': 'hr'}, {'Name': 'shop'}],
+                         json.loads(self.stdout.getvalue()))
+
+    def test_show_of_a_missing_user_is_one_error_line(self):
+        self.assert_one_error_line(
+            self.run_command('user-show', 'i1', 'shop.nobody'),
+            "'shop.nobody' does not exist")
+
+    def test_grant_revoke_and_delete_send_names(self):
+        self.guest.users = {'shop.alice': ['shop']}
+        self.assertEqual(0, self.run_command('user-grant-access', 'i1',
+                                             'shop.alice', 'hr', 'x'))
+        self.assertEqual(0, self.run_command('user-revoke-access', 'i1',
+                                             'shop.alice', 'x'))
+        self.assertEqual(0, self.run_command('user-delete', 'i1',
+                                             'shop.alice'))
+        self.assertEqual(
+            [('grant_access', 'shop.alice', '%', ['hr', 'x']),
+             ('revoke_access', 'shop.alice', '%', 'x'),
+             ('delete_user', {'_name': 'shop.alice', '_host': '%',
+                              '_password': None, '_databases': []})],
+            [call for call in self.guest.calls if call[0] != 'ping'])
+
+    def test_root_enable_shows_a_generated_password_only(self):
+        self.assertEqual(0, self.run_command('root-enable', 'i1',
+                                             '--format', 'json'))
+        self.assertEqual({'name': 'admin.root',
+                          'password': 'generated-%s' % USER_PASSWORD},
+                         json.loads(self.stdout.getvalue()))
+        # The generated password is the command's result: not a leak.
+        self._secrets.remove(USER_PASSWORD)
+        self.stdout.truncate(0)
+        self.stdout.seek(0)
+        self.add_secret(USER_PASSWORD)
+        self.assertEqual(0, self.run_command('root-enable', 'i1',
+                                             '--root_password',
+                                             USER_PASSWORD))
+        self.assertNotIn(USER_PASSWORD, self.printed())
+        self.assertEqual(('enable_root', USER_PASSWORD),
+                         self.guest.calls[-1])

@@ -179,3 +179,173 @@ class FoldCaseTest(base.TestCase):
                              ('\u0130X', '\u0130x'), ('STRASSE', 'strasse'),
                              ('\u1e9e', '\u1e9e'), ('\u212aB', '\u212ab')):
             self.assertEqual(folded, Schema.fold_case(name))
+
+
+User = models.MongoDBUser
+PASSWORD = 'pw-unit-5e0c1'
+
+
+class MongoDBUserTest(base.TestCase):
+
+    def setUp(self):
+        super().setUp()
+        self.add_secret(PASSWORD)
+
+    def assert_refused(self, *fragments, **kwargs):
+        name = kwargs.pop('name', 'shop.alice')
+        error = self.assertRaises(ValueError, User, name, **kwargs)
+        for fragment in fragments:
+            self.assertIn(fragment, str(error))
+        self.assertNotIn(PASSWORD, str(error))
+        return error
+
+    def test_the_name_is_database_dot_username(self):
+        user = User('shop.alice', password=PASSWORD)
+        self.assertEqual(('shop.alice', 'shop', 'alice'),
+                         (user.name, user.database, user.username))
+        # The user part may hold dots; the database part cannot.
+        self.assertEqual(('shop', 'a.b'), (User('shop.a.b').database,
+                                           User('shop.a.b').username))
+
+    def test_names_without_both_parts_are_refused(self):
+        for name in ('alice', '.alice', 'shop.', '', '.'):
+            self.assert_refused('<database>.<username>', name=name)
+        self.assert_refused('string', name=None)
+
+    def test_the_database_part_follows_the_schema_rules(self):
+        self.assert_refused('invalid database', 'contains', name='sh$p.a')
+        self.assert_refused('64 bytes', name='a' * 64 + '.alice')
+
+    def test_the_user_part_has_limits(self):
+        User('shop.' + 'a' * 128)
+        self.assert_refused('129 characters', 'at most 128',
+                            name='shop.' + 'a' * 129)
+        self.assert_refused('control character', name='shop.al\x00ice')
+        self.assert_refused('control character', name='shop.al\nice')
+        self.assert_refused('format character', name='shop.al\u202eice')
+
+    def test_the_password_is_never_shown(self):
+        user = User('shop.alice', password=PASSWORD)
+        self.assertEqual("MongoDBUser('shop.alice')", repr(user))
+        self.assertNotIn(PASSWORD, str(user))
+        self.assertNotIn(PASSWORD, '%s %r %s' % (user, user, [user]))
+
+    def test_a_bad_password_is_named_by_its_type_only(self):
+        self.assert_refused('non-empty string', 'an empty string',
+                            password='')
+        self.assert_refused('non-empty string', 'int', password=12345)
+
+    def test_only_the_any_host_is_accepted(self):
+        self.assertEqual('%', User('shop.alice').host)
+        self.assertEqual('%', User('shop.alice', host='%').host)
+        self.assert_refused("'10.0.0.1'", 'have no host', host='10.0.0.1')
+        self.assert_refused('string', host=7)
+
+    def test_serialize_is_trove_s_payload(self):
+        user = User('shop.alice', password=PASSWORD,
+                    databases=['shop', {'_name': 'hr'}, Schema('shop')])
+        self.assertEqual({'_name': 'shop.alice', '_host': '%',
+                          '_password': PASSWORD,
+                          '_databases': helpers.payloads('shop', 'hr')},
+                         user.serialize())
+        self.assertEqual([{'role': 'readWrite', 'db': 'shop'},
+                          {'role': 'readWrite', 'db': 'hr'}], user.roles)
+
+    def test_deserialize_takes_trove_s_payload_and_round_trips(self):
+        payload = {'_name': 'shop.alice', '_host': '%',
+                   '_password': PASSWORD,
+                   '_databases': helpers.payloads('shop'),
+                   # Trove 13 adds these; they are ignored.
+                   '_username': 'alice', '_database': {'_name': 'shop'},
+                   '_roles': [], '_is_root': False}
+        user = User.deserialize_user(payload)
+        self.assertEqual(('shop.alice', PASSWORD, ['shop']),
+                         (user.name, user.password,
+                          [schema.name for schema in user.databases]))
+        self.assertEqual(user.serialize(),
+                         User.deserialize_user(user.serialize()).serialize())
+
+    def test_a_bad_payload_is_refused_without_its_values(self):
+        for payload, fragment in (
+                (['shop.alice', PASSWORD], 'dict'),
+                ({'name': 'shop.alice', '_password': PASSWORD}, '"_name"'),
+                ({'_name': 'shop.alice', '_databases': 'shop'}, 'list'),
+                ({'_name': 'shop.alice', '_databases': [{'x': 1}]},
+                 '"_name"')):
+            error = self.assertRaises(ValueError, User.deserialize_user,
+                                      payload)
+            self.assertIn(fragment, str(error))
+            self.assertNotIn(PASSWORD, str(error))
+
+    def test_change_passwords_entries_have_their_own_shape(self):
+        user = User.deserialize_password_change(
+            {'name': 'shop.alice', 'host': '%', 'password': PASSWORD})
+        self.assertEqual(('shop.alice', PASSWORD), (user.name,
+                                                    user.password))
+        user = User.deserialize_password_change(
+            {'_name': 'shop.alice', '_password': PASSWORD})
+        self.assertEqual(('shop.alice', PASSWORD), (user.name,
+                                                    user.password))
+        error = self.assertRaises(ValueError,
+                                  User.deserialize_password_change,
+                                  {'password': PASSWORD})
+        self.assertIn('"name"', str(error))
+        self.assertNotIn(PASSWORD, str(error))
+
+    def test_reserved_users_ignore_ascii_case(self):
+        for name in ('admin.os_admin', 'ADMIN.os_admin', 'admin.OS_ADMIN',
+                     'admin.root', 'Admin.Root'):
+            self.assertTrue(User(name).is_ignored(), name)
+            self.assertFalse(User(name).is_tenant_user(), name)
+        self.assertFalse(User('shop.root').is_ignored())
+        self.conf.config(group='mongodb', ignore_users=['shop.Ops'])
+        self.assertTrue(User('SHOP.ops').is_ignored())
+        self.assertFalse(User('admin.root').is_ignored())
+
+    def test_reserved_users_cannot_be_created_or_changed(self):
+        for name in ('admin.os_admin', 'ADMIN.os_admin', 'admin.root'):
+            user = User(name, password=PASSWORD)
+            error = self.assertRaises(ValueError, user.check_create)
+            self.assertIn('ignore_users', str(error))
+            error = self.assertRaises(ValueError, user.check_change)
+            self.assertIn('ignore_users', str(error))
+
+    def test_no_user_lives_in_a_reserved_database(self):
+        for name in ('admin.bob', 'local.bob', 'config.bob', 'Admin.bob'):
+            user = User(name, password=PASSWORD)
+            self.assertFalse(user.is_tenant_user())
+            error = self.assertRaises(ValueError, user.check_create)
+            self.assertIn('ignore_dbs', str(error))
+            self.assertRaises(ValueError, user.check_change)
+
+    def test_no_reserved_database_is_ever_granted(self):
+        for database in ('admin', 'local', 'config', 'ADMIN'):
+            user = User('shop.alice', password=PASSWORD,
+                        databases=['shop', database])
+            error = self.assertRaises(ValueError, user.check_create)
+            self.assertIn(repr(database), str(error))
+            self.assertIn('Cannot grant access', str(error))
+            self.assertRaises(ValueError, Schema(database).check_grant)
+        Schema('shop').check_grant()
+
+    def test_a_user_to_create_needs_a_password(self):
+        error = self.assertRaises(ValueError, User('shop.alice').check_create)
+        self.assertIn('no password', str(error))
+        User('shop.alice', password=PASSWORD,
+             databases=['shop']).check_create()
+
+    def test_root_is_admin_root_with_the_root_role(self):
+        root = User.root(PASSWORD)
+        self.assertEqual(('admin.root', 'admin', 'root', PASSWORD),
+                         (root.name, root.database, root.username,
+                          root.password))
+        self.assertEqual({'_name': 'admin.root', '_host': '%',
+                          '_password': PASSWORD, '_databases': []},
+                         root.serialize())
+
+    def test_server_users_are_listed_as_they_are_without_password(self):
+        self.assertEqual({'_name': 'shop.x y', '_host': '%',
+                          '_password': None,
+                          '_databases': helpers.payloads('hr', 'shop')},
+                         User.serialize_server_user('shop', 'x y',
+                                                    ['hr', 'shop']))

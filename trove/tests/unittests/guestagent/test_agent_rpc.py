@@ -160,8 +160,8 @@ class AgentOverRPCTest(base.TestCase):
 
     def test_unsupported_operation(self):
         error = self.assertRaises(exception.DatastoreOperationNotSupported,
-                                  self.api._call, 'enable_root', 2)
-        self.assertIn('enable_root', str(error))
+                                  self.api._call, 'disable_root', 2)
+        self.assertIn('disable_root', str(error))
         self.assertIn('mongodb', str(error))
 
     def test_only_the_managers_operations_are_dispatched(self):
@@ -230,8 +230,8 @@ class AgentOverRPCTest(base.TestCase):
 
     def test_a_refused_operation_is_an_expected_answer_not_an_error(self):
         self.assertRaises(exception.DatastoreOperationNotSupported,
-                          self.api._call, 'create_user', 2, users=[])
-        self.assert_logged('INFO', 'Refused create_user: The create_user '
+                          self.api._call, 'disable_root', 2)
+        self.assert_logged('INFO', 'Refused disable_root: The disable_root '
                                    'operation is not supported')
         self.assertNotIn('ERROR', self.logs.output)
         self.assertNotIn('Traceback', self.logs.output)

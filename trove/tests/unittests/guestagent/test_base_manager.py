@@ -64,11 +64,10 @@ class OutcomeReportTest(stand_ins.ManagerTestCase):
         self.assertEqual(NOTIFICATION, ctxt.notification)
 
     def test_a_refused_operation_is_reported_as_a_failure(self):
-        # Trove releases that forward user commands notify on them too.
         ctxt = context_with(dict(NOTIFICATION, notification_classname=(
-            'trove.common.notification.DBaaSUserCreate')))
+            'trove.common.notification.DBaaSInstanceRestart')))
         error = self.assertRaises(exception.DatastoreOperationNotSupported,
-                                  self.serve, 'create_user', ctxt, users=[])
+                                  self.serve, 'restart', ctxt)
         self.assertEqual(
             [mock.call.notify_exc_info(ctxt, error)],
             self.conductor.mock_calls)

@@ -57,11 +57,38 @@ class PrepareTest(stand_ins.ManagerTestCase):
         self.assert_logged('INFO', 'prepare (datastore version 7.0)',
                            'installing packages', 'mounting the data volume',
                            'writing the MongoDB configuration',
-                           'enabling root', 'creating users',
                            'starting MongoDB')
-        self.assert_logged('WARNING', "users ['app'] were not created")
+        self.assertNotIn('creating users', self.logs.output)
+        self.assertNotIn('enabling root', self.logs.output)
         self.assertNotIn('restoring a backup', self.logs.output)
         self.assertNotIn('port: 27017', self.logs.output)
+
+    def test_users_are_created_after_the_databases(self):
+        self.manager.prepare(None, **trove_prepare_arguments())
+        self.assertEqual(
+            ['create_database', 'create_users'],
+            [call[0] for call in self.admin.mock_calls
+             if call[0] in ('create_database', 'create_users')])
+        self.admin.create_users.assert_called_once_with(
+            [{'_name': 'app', '_password': ROOT_PASSWORD}])
+        self.assert_logged('INFO', "Prepare created users ['app']")
+
+    def test_root_is_enabled_last_with_trove_s_password(self):
+        self.manager.prepare(None, **trove_prepare_arguments())
+        self.assertEqual(
+            ['create_database', 'create_users', 'enable_root'],
+            [call[0] for call in self.admin.mock_calls
+             if call[0] in ('create_database', 'create_users',
+                            'enable_root')])
+        self.admin.enable_root.assert_called_once_with(ROOT_PASSWORD)
+        self.assert_logged('INFO', 'Prepare enabled root')
+
+    def test_root_is_left_alone_without_a_password_or_with_a_backup(self):
+        self.manager.prepare(None, **trove_prepare_arguments(
+            root_password=None))
+        self.manager.prepare(None, **trove_prepare_arguments(
+            backup_info={'id': 'b1'}))
+        self.admin.enable_root.assert_not_called()
 
     def test_no_databases_creates_nothing(self):
         self.manager.prepare(None, **trove_prepare_arguments(databases=[]))
@@ -73,7 +100,7 @@ class PrepareTest(stand_ins.ManagerTestCase):
             image_version='1.2', users=None))
         self.assert_logged('INFO', 'ignored arguments unknown to this '
                                    'plugin: image_version')
-        self.assertNotIn('were not created', self.logs.output)
+        self.admin.create_users.assert_not_called()
 
     def test_status_is_building_then_the_datastore_s_once_prepared(self):
         self.assertFalse(os.path.exists(self.marker))

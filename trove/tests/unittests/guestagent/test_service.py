@@ -11,6 +11,7 @@
 #    under the License.
 
 import contextlib
+import functools
 import threading
 from unittest import mock
 
@@ -506,3 +507,240 @@ class DeleteDatabaseTest(base.TestCase):
             self.assertIn(named, str(error))
             self.assertNotIn('item', str(error))
             self.assertNotIn('..', str(error))
+
+
+USER_PASSWORD = 'pw-user-unit-93ad'
+
+
+class FakeUsers(FakePool):
+    """A pool whose server keeps users, per database, as mongod does."""
+
+    def __init__(self, existing=(), users=()):
+        super().__init__(existing)
+        self.users = {}
+        for name, roles in users:
+            database, _dot, user = name.partition('.')
+            self.users[(database, user)] = list(roles)
+        self.sent = []
+
+    def _database(self, name):
+        new = name not in self.databases
+        database = super()._database(name)
+        if new:
+            database.command.side_effect = functools.partial(self._command,
+                                                             name)
+        return database
+
+    def _command(self, database, command, value=None, **kwargs):
+        if isinstance(command, dict):
+            document = dict(command)
+        else:
+            document = {command: value if value is not None else 1}
+        self.sent.append((database, document))
+        name = next(iter(document))
+        if name == 'usersInfo':
+            query = document['usersInfo']
+            found = [{'user': user, 'db': db, 'roles': roles}
+                     for (db, user), roles in sorted(self.users.items())
+                     if db == database and (
+                         not isinstance(query, dict)
+                         or query['user'] == user)]
+            return {'users': found, 'ok': 1.0}
+        if name == 'createUser':
+            self.users[(database, document['createUser'])] = list(
+                document['roles'])
+        return {'ok': 1.0}
+
+    def commands(self, name):
+        return [(database, document) for database, document in self.sent
+                if name in document]
+
+
+class UserServiceTest(base.TestCase):
+
+    def setUp(self):
+        super().setUp()
+        self.add_secret(USER_PASSWORD)
+
+    def admin_of(self, pool):
+        return service.MongoDBAdmin(pool)
+
+    def new_user(self, name='shop.alice', databases=('shop',)):
+        return {'_name': name, '_host': '%', '_password': USER_PASSWORD,
+                '_databases': payloads(*databases)}
+
+    def test_create_sends_create_user_journaled_with_read_write(self):
+        pool = FakeUsers(existing=['shop'])
+        self.assertEqual(['shop.alice'], self.admin_of(pool).create_users(
+            [self.new_user(databases=('shop', 'hr'))]))
+        [(database, command)] = pool.commands('createUser')
+        self.assertEqual('shop', database)
+        self.assertEqual({'createUser': 'alice', 'pwd': USER_PASSWORD,
+                          'roles': [{'role': 'readWrite', 'db': 'shop'},
+                                    {'role': 'readWrite', 'db': 'hr'}],
+                          'writeConcern': {'w': 1, 'j': True}}, command)
+        self.assertNotIn(USER_PASSWORD, self.logs.output)
+
+    def test_a_bad_user_refuses_the_whole_batch_before_any_command(self):
+        for bad in (self.new_user('admin.os_admin', ()),
+                    self.new_user('ADMIN.root', ()),
+                    self.new_user('admin.bob', ()),
+                    self.new_user('shop.bob', ('shop', 'admin')),
+                    self.new_user('shop.alice'),
+                    dict(self.new_user('shop.carol'), _password=None)):
+            pool = FakeUsers()
+            error = self.assertRaises(
+                exception.InvalidUserRequest,
+                self.admin_of(pool).create_users,
+                [self.new_user('shop.alice'), bad])
+            self.assertIn('Nothing was changed', str(error))
+            self.assertNotIn(USER_PASSWORD, str(error))
+            self.assertEqual([], pool.sent)
+
+    def test_an_existing_user_refuses_the_batch_before_any_write(self):
+        pool = FakeUsers(users=[('shop.bob', [])])
+        error = self.assertRaises(
+            exception.UserAlreadyExists, self.admin_of(pool).create_users,
+            [self.new_user('shop.alice'), self.new_user('shop.bob')])
+        self.assertIn('shop.bob', str(error))
+        self.assertEqual([], pool.commands('createUser'))
+
+    def test_a_password_the_server_quotes_is_masked(self):
+        pool = FakeUsers()
+        failure = pymongo_errors.OperationFailure(
+            'bad command { createUser: "alice", pwd: "%s" }' % USER_PASSWORD,
+            2, {'errmsg': 'bad command { pwd: "%s" }' % USER_PASSWORD,
+                'code': 2})
+        real = pool._command
+
+        def command(database, document, *args, **kwargs):
+            if isinstance(document, dict) and 'createUser' in document:
+                raise failure
+            return real(database, document, *args, **kwargs)
+        pool._database('shop').command.side_effect = functools.partial(
+            command, 'shop')
+        error = self.assertRaises(exception.UserCreateError,
+                                  self.admin_of(pool).create_users,
+                                  [self.new_user()])
+        self.assertIn('bad command', str(error))
+        self.assertIn('Not created: shop.alice', str(error))
+        self.assertNotIn(USER_PASSWORD, str(error))
+        self.assertNotIn(USER_PASSWORD, repr(error.kwargs))
+        cause = error.__cause__
+        while cause is not None:
+            self.assertNotIn(USER_PASSWORD, str(cause))
+            cause = cause.__cause__
+
+    def test_list_visits_only_the_databases_a_page_spans(self):
+        names = ['db%02d' % index for index in range(10)]
+        pool = FakeUsers(existing=names + ['admin'], users=[
+            ('%s.u%d' % (name, index), []) for name in names
+            for index in range(3)] + [('admin.root', [])])
+        admin = self.admin_of(pool)
+        page, next_marker = admin.list_users(limit=4)
+        self.assertEqual(['db00.u0', 'db00.u1', 'db00.u2', 'db01.u0'],
+                         [user['_name'] for user in page])
+        self.assertEqual('db01.u0', next_marker)
+        self.assertEqual(['db00', 'db01'],
+                         [db for db, _c in pool.commands('usersInfo')])
+        del pool.sent[:]
+        page, next_marker = admin.list_users(limit=2, marker='db05.u1')
+        self.assertEqual(['db05.u2', 'db06.u0'],
+                         [user['_name'] for user in page])
+        self.assertEqual(['db05', 'db06'],
+                         [db for db, _c in pool.commands('usersInfo')])
+
+    def test_list_sorts_by_full_name_across_databases(self):
+        # 'a-' sorts before 'a' as a database, after it in full names.
+        pool = FakeUsers(existing=['a', 'a-', 'ab'], users=[
+            ('a.z', []), ('a-.b', []), ('ab.c', []), ('a.b', [])])
+        page, next_marker = self.admin_of(pool).list_users()
+        names = [user['_name'] for user in page]
+        self.assertEqual(sorted(names), names)
+        self.assertEqual(['a-.b', 'a.b', 'a.z', 'ab.c'], names)
+        self.assertIsNone(next_marker)
+        page, next_marker = self.admin_of(pool).list_users(
+            limit=1, marker='a.b', include_marker=True)
+        self.assertEqual(['a.b'], [user['_name'] for user in page])
+        self.assertEqual('a.b', next_marker)
+
+    def test_list_hides_reserved_users_and_shows_access(self):
+        pool = FakeUsers(existing=['shop', 'admin'], users=[
+            ('shop.alice', [{'role': 'readWrite', 'db': 'shop'},
+                            {'role': 'read', 'db': 'hr'},
+                            {'role': 'readWrite', 'db': 'admin'}]),
+            ('admin.os_admin', []), ('admin.root', [])])
+        self.conf.config(group='mongodb',
+                         ignore_users=['admin.os_admin', 'SHOP.bob'])
+        pool.users[('shop', 'bob')] = []
+        self.assertEqual(([{'_name': 'shop.alice', '_host': '%',
+                            '_password': None,
+                            '_databases': payloads('shop')}], None),
+                         self.admin_of(pool).list_users())
+
+    def test_get_user_of_a_reserved_user_is_none_without_asking(self):
+        pool = FakeUsers(users=[('admin.os_admin', [])])
+        for name in ('admin.os_admin', 'Admin.Root', 'admin.other'):
+            self.assertIsNone(self.admin_of(pool).get_user(name, '%'))
+        self.assertEqual([], pool.sent)
+
+    def test_grant_of_a_reserved_database_changes_nothing(self):
+        pool = FakeUsers(users=[('shop.alice', [])])
+        for database in ('admin', 'local', 'config', 'Config'):
+            error = self.assertRaises(
+                exception.InvalidUserRequest,
+                self.admin_of(pool).grant_access, 'shop.alice', '%',
+                ['shop', database])
+            self.assertIn(repr(database), str(error))
+        self.assertEqual([], pool.sent)
+
+    def test_rename_and_host_change_are_refused_before_any_change(self):
+        pool = FakeUsers(users=[('shop.alice', [])])
+        admin = self.admin_of(pool)
+        error = self.assertRaises(
+            exception.InvalidUserRequest, admin.update_attributes,
+            'shop.alice', '%', {'name': 'shop.bob',
+                                'password': USER_PASSWORD})
+        self.assertIn('cannot rename', str(error))
+        self.assertRaises(exception.InvalidUserRequest,
+                          admin.update_attributes, 'shop.alice', '%',
+                          {'host': '10.0.0.1'})
+        self.assertEqual([], pool.sent)
+        self.assertEqual(['password'], admin.update_attributes(
+            'shop.alice', '%', {'name': 'shop.alice', 'host': '%',
+                                'password': USER_PASSWORD}))
+        [(database, command)] = pool.commands('updateUser')
+        self.assertEqual(('shop', 'alice', USER_PASSWORD),
+                         (database, command['updateUser'], command['pwd']))
+
+    def test_enable_root_generates_a_strong_password_each_time(self):
+        pool = FakeUsers()
+        admin = self.admin_of(pool)
+        first = admin.enable_root()
+        self.add_secret(first['_password'])
+        second = admin.enable_root()
+        self.add_secret(second['_password'])
+        self.assertNotEqual(first['_password'], second['_password'])
+        self.assertGreaterEqual(len(first['_password']), 32)
+        self.assertEqual('admin.root', first['_name'])
+        commands = [next(iter(document)) for _db, document in pool.sent
+                    if 'usersInfo' not in document]
+        self.assertEqual(['createUser', 'updateUser'], commands)
+        self.assertEqual([{'role': 'root', 'db': 'admin'}],
+                         pool.commands('createUser')[0][1]['roles'])
+
+    def test_access_to_a_case_twin_of_a_database_is_refused(self):
+        pool = FakeUsers(existing=['shop', 'hr'], users=[('shop.alice', [])])
+        admin = self.admin_of(pool)
+        error = self.assertRaises(exception.InvalidUserRequest,
+                                  admin.grant_access, 'shop.alice', '%',
+                                  ['HR'])
+        self.assertIn("'HR' differs only in case from the existing "
+                      "database 'hr'", str(error))
+        self.assertRaises(exception.InvalidUserRequest, admin.create_users,
+                          [self.new_user('shop.bob', ('Shop',))])
+        self.assertEqual([], pool.sent)
+        # A database that does not exist yet may be granted.
+        admin.grant_access('shop.alice', '%', ['new'])
+        self.assertEqual([{'role': 'readWrite', 'db': 'new'}],
+                         pool.commands('grantRolesToUser')[0][1]['roles'])

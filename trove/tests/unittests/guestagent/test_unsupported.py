@@ -16,7 +16,11 @@ from trove.guestagent import unsupported
 from trove.tests import base
 
 IMPLEMENTED = {'create_database', 'list_databases', 'delete_database',
-               'prepare', 'rpc_ping', 'get_filesystem_stats'}
+               'prepare', 'rpc_ping', 'get_filesystem_stats',
+               'create_user', 'delete_user', 'get_user', 'list_users',
+               'change_passwords', 'update_attributes', 'grant_access',
+               'revoke_access', 'list_access', 'enable_root',
+               'enable_root_with_password', 'is_root_enabled'}
 
 
 class UnsupportedOperationsTest(base.TestCase):

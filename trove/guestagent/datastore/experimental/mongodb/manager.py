@@ -26,7 +26,7 @@ LOG = logging.getLogger(__name__)
 
 
 class Manager(manager.Manager):
-    """Receives Trove's database commands and delegates to MongoDBAdmin.
+    """Receives Trove's database, user and root commands for MongoDBAdmin.
 
     The rest of Trove's guest API is the base Manager's: ping, prepare,
     heartbeats, volume figures, and a refusal of every other operation.
@@ -93,6 +93,69 @@ class Manager(manager.Manager):
         LOG.debug('Deleting database %r.', name)
         users = self.admin.delete_database(database)
         return {'deleted': name, 'users_kept': users}
+
+    # Users, access and root, as Trove's guest API sends them. Log lines
+    # name users, never a password.
+
+    def create_user(self, context, users):
+        """Create the users; return their names.
+
+        Trove casts this; an operator's command calls it.
+        """
+        LOG.debug('Creating users %s.', request_log.user_names(users))
+        return {'created': self.admin.create_users(users)}
+
+    def delete_user(self, context, user):
+        """Drop the user; return ``{'deleted': name}``."""
+        LOG.debug('Deleting user %r.', request_log.user_name(user))
+        return {'deleted': self.admin.delete_user(user)}
+
+    def get_user(self, context, username, hostname):
+        return self.admin.get_user(username, hostname)
+
+    def list_users(self, context, limit=None, marker=None,
+                   include_marker=False):
+        LOG.debug('Listing users (limit=%(limit)r, marker=%(marker)r, '
+                  'include_marker=%(include)r).',
+                  {'limit': limit, 'marker': marker,
+                   'include': include_marker})
+        return self.admin.list_users(limit, marker, include_marker)
+
+    def change_passwords(self, context, users):
+        LOG.debug('Changing the passwords of users %s.',
+                  request_log.user_names(users))
+        return {'changed': self.admin.change_passwords(users)}
+
+    def update_attributes(self, context, username, hostname, user_attrs):
+        LOG.debug('Updating the attributes of user %r.', username)
+        return {'changed': self.admin.update_attributes(username, hostname,
+                                                        user_attrs)}
+
+    def grant_access(self, context, username, hostname, databases):
+        LOG.debug('Granting user %(user)r access to databases %(dbs)s.',
+                  {'user': username,
+                   'dbs': request_log.payload_names(databases)})
+        return self.admin.grant_access(username, hostname, databases)
+
+    def revoke_access(self, context, username, hostname, database):
+        LOG.debug('Revoking access of user %(user)r to database %(db)r.',
+                  {'user': username,
+                   'db': request_log.payload_name(database)})
+        return self.admin.revoke_access(username, hostname, database)
+
+    def list_access(self, context, username, hostname):
+        return self.admin.list_access(username, hostname)
+
+    def enable_root(self, context):
+        """Enable root with a generated password; return the root user."""
+        return self.admin.enable_root()
+
+    def enable_root_with_password(self, context, root_password=None):
+        """Enable root with ``root_password`` (generated when None)."""
+        return self.admin.enable_root(root_password)
+
+    def is_root_enabled(self, context):
+        return self.admin.is_root_enabled()
 
     def get_service_status(self):
         """healthy when MongoDB answers the agent and lets it work.

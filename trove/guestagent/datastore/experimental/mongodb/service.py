@@ -10,8 +10,11 @@
 #    License for the specific language governing permissions and limitations
 #    under the License.
 
-"""The MongoDB work behind the guest agent's database commands."""
+"""The MongoDB work behind the guest agent's database and user commands."""
 
+import bisect
+import contextlib
+import secrets
 import threading
 
 from oslo_log import log as logging
@@ -53,6 +56,14 @@ JOURNALED = {'w': 1, 'j': True}
 
 # Serializes the check-then-create of create_database within the process.
 _CREATE_LOCK = threading.Lock()
+# The same for create_users and enable_root.
+_USER_LOCK = threading.Lock()
+
+# Bytes of randomness in a generated root password: 192 bits, 32
+# characters of URL-safe base64.
+ROOT_PASSWORD_BYTES = 24
+# What replaces a password that an error of the server quoted.
+_MASK = '***'
 
 
 class MongoDBAdmin:
@@ -205,6 +216,402 @@ class MongoDBAdmin:
                         'longer needed.', {'name': name, 'users': users})
         return users
 
+    # Users, access and root. A user is looked up on its own database
+    # ({user, db} with usersInfo), which mongod and the test server both
+    # answer; admin.system.users is not read: the test server refuses it
+    # to os_admin.
+
+    def create_users(self, users):
+        """Create each user of the batch with readWrite on its databases.
+
+        The batch is refused whole, before any change, when any item is a
+        bad payload, a reserved user, a user in or granted a reserved
+        database, a duplicate, or a user that exists already.
+
+        :param users: a list of serialized users.
+        :returns: the names of the users created.
+        :raises UserCreateError: when the batch stopped part way.
+        """
+        new_users = validation.validated_new_users(users)
+        if not new_users:
+            LOG.info('No users to create.')
+            return []
+        with self._pool.acquire() as conn:
+            _refuse_granting_case_twins(
+                conn, [schema for user in new_users
+                       for schema in user.databases])
+            with _USER_LOCK:
+                existing = [user.name for user in new_users
+                            if _user_info(conn, user) is not None]
+                if existing:
+                    raise exception.UserAlreadyExists(
+                        names=', '.join(existing))
+                with _checkpointed(conn, _('Created users %s')
+                                   % _names([user.name
+                                             for user in new_users])):
+                    created = _write_each(conn, new_users, _create_user,
+                                          exception.UserCreateError)
+        LOG.debug('Created users %s.', created)
+        return created
+
+    def delete_user(self, user):
+        """Drop one user.
+
+        :param user: a serialized user.
+        :returns: its name.
+        :raises UserNotFound: when it does not exist.
+        """
+        user = validation.validated_user(user)
+        with self._pool.acquire() as conn:
+            _existing_user(conn, user)
+            with _checkpointed(conn, _('Dropped user %s') % user.name):
+                _journaled(conn, user.database, 'dropUser', user.username)
+        LOG.debug('Dropped user %r.', user.name)
+        return user.name
+
+    def get_user(self, username, hostname=None):
+        """The serialized user, or ``None`` when the tenant has none such.
+
+        Reserved users, and users of the server's databases, are not the
+        tenant's: ``None``, as for a user that does not exist.
+        """
+        user = self._tenant_user_or_none(username, hostname)
+        if user is None:
+            return None
+        with self._pool.acquire() as conn:
+            info = _user_info(conn, user)
+        if info is None:
+            return None
+        return _serialized(user.database, info)
+
+    @staticmethod
+    def _tenant_user_or_none(username, hostname):
+        try:
+            user = models.MongoDBUser(username, host=hostname)
+        except ValueError as exc:
+            validation.raise_user_problem(exc)
+        return user if user.is_tenant_user() else None
+
+    def list_users(self, limit=None, marker=None, include_marker=False):
+        """One page of the tenant's users, sorted by full name.
+
+        The users are those of the tenant's databases, as the server
+        lists them: users left in a database that was dropped (MongoDB
+        keeps them) are not listed, and are still found by get_user and
+        dropped by delete_user. Databases are visited in the order of
+        their users' full names (``<database>.`` as key: no database
+        name holds a dot), each with one usersInfo, and only until the
+        page is full: a page costs the listing of names and the users of
+        the databases it spans, not every user of the server.
+
+        :returns: ``(serialized users, next_marker)``.
+        """
+        limit, marker, include_marker = validation.validated_page(
+            limit, marker, include_marker)
+        reserved = models.MongoDBSchema.ignored_names()
+        fold_case = models.MongoDBSchema.fold_case
+        databases = sorted((name for name in self.list_database_names()
+                            if fold_case(name) not in reserved),
+                           key=lambda name: name + '.')
+        first = None if marker is None else marker.partition('.')[0] + '.'
+        names = []
+        users = {}
+        with self._pool.acquire() as conn:
+            for database in databases:
+                if first is not None and database + '.' < first:
+                    # Every user of it sorts before the marker.
+                    continue
+                for info in _database_users(conn, database):
+                    name = '%s.%s' % (database, info['user'])
+                    names.append(name)
+                    users[name] = info
+                if limit is not None and _count_from(
+                        names, marker, include_marker) > limit:
+                    break
+        page, next_marker = pagination.paginate_list(names, limit, marker,
+                                                     include_marker)
+        return ([_serialized(name.partition('.')[0], users[name])
+                 for name in page], next_marker)
+
+    def change_passwords(self, users):
+        """Set the password of each user of the batch.
+
+        :param users: entries ``{'name', 'host', 'password'}``.
+        :returns: the names of the users changed.
+        :raises UserNotFound: naming the users that do not exist, before
+            any change.
+        """
+        changes = validation.validated_password_changes(users)
+        with self._pool.acquire() as conn:
+            for user in changes:
+                _existing_user(conn, user)
+            with _checkpointed(conn, _('Changed the passwords of users %s')
+                               % _names([user.name for user in changes])):
+                changed = _write_each(conn, changes, _set_password,
+                                      exception.UserChangeError)
+        LOG.debug('Changed the passwords of users %s.', changed)
+        return changed
+
+    def update_attributes(self, username, hostname, user_attrs):
+        """Change a user's password; refuse what MongoDB cannot change.
+
+        Trove sends ``{'name', 'password', 'host'}``, any of them ``None``
+        or absent. MongoDB users have no host, so only ``%`` is taken. A
+        new name is refused: MongoDB cannot rename a user, and a new user
+        made in its place would need its password, which the server does
+        not give back.
+
+        :returns: the names of the attributes changed.
+        """
+        user = validation.validated_user_name(username, hostname)
+        password = validation.validated_attributes(user, user_attrs)
+        with self._pool.acquire() as conn:
+            _existing_user(conn, user)
+            if password is None:
+                LOG.info('update_attributes of user %r changes nothing.',
+                         user.name)
+                return []
+            with _checkpointed(conn, _('Changed the password of user %s')
+                               % user.name):
+                _set_password(conn, models.MongoDBUser(user.name,
+                                                       password=password))
+        LOG.debug('Changed the password of user %r.', user.name)
+        return ['password']
+
+    def grant_access(self, username, hostname, databases):
+        """Give the user readWrite on each database.
+
+        :param databases: names, as Trove's API sends them.
+        :raises InvalidUserRequest: for a reserved or invalid database,
+            before any change.
+        """
+        user = validation.validated_user_name(username, hostname)
+        schemas = validation.validated_grant(databases)
+        with self._pool.acquire() as conn:
+            _refuse_granting_case_twins(conn, schemas)
+            _existing_user(conn, user)
+            if schemas:
+                with _checkpointed(conn, _('Granted user %s access')
+                                   % user.name):
+                    _journaled(conn, user.database, 'grantRolesToUser',
+                               user.username, roles=_access_roles(schemas))
+        LOG.debug('Granted user %(user)r access to databases %(dbs)s.',
+                  {'user': user.name,
+                   'dbs': [schema.name for schema in schemas]})
+
+    def revoke_access(self, username, hostname, database):
+        """Take readWrite on ``database`` (a name) from the user.
+
+        :raises AccessNotFound: when the user has no access to it.
+        """
+        user = validation.validated_user_name(username, hostname)
+        schemas = validation.validated_grant([database])
+        with self._pool.acquire() as conn:
+            info = _existing_user(conn, user)
+            if schemas[0].name not in _access_names(info):
+                raise exception.AccessNotFound(name=user.name,
+                                               database=schemas[0].name)
+            with _checkpointed(conn, _('Revoked the access of user %s')
+                               % user.name):
+                _journaled(conn, user.database, 'revokeRolesFromUser',
+                           user.username, roles=_access_roles(schemas))
+        LOG.debug('Revoked access of user %(user)r to database %(db)r.',
+                  {'user': user.name, 'db': schemas[0].name})
+
+    def list_access(self, username, hostname):
+        """The serialized databases the user has readWrite on, by name."""
+        user = validation.validated_user_name(username, hostname)
+        with self._pool.acquire() as conn:
+            info = _existing_user(conn, user)
+        return models.MongoDBSchema.serialize_server_names(
+            _access_names(info))
+
+    def enable_root(self, root_password=None):
+        """Make ``admin.root`` with the role ``root``; reset its password.
+
+        :param root_password: the password, or ``None`` to have one
+            generated (``secrets``).
+        :returns: the serialized root user, with its password: the only
+            place it is ever shown.
+        """
+        if root_password is None:
+            root_password = secrets.token_urlsafe(ROOT_PASSWORD_BYTES)
+        try:
+            root = models.MongoDBUser.root(root_password)
+        except ValueError as exc:
+            validation.raise_user_problem(exc)
+        roles = [{'role': root.ROOT_ROLE, 'db': root.database}]
+        with self._pool.acquire() as conn:
+            with _USER_LOCK:
+                exists = _user_info(conn, root) is not None
+                command = 'updateUser' if exists else 'createUser'
+                with _checkpointed(conn, _('Enabled root')):
+                    with _password_kept(root_password):
+                        _journaled(conn, root.database, command,
+                                   root.username, pwd=root_password,
+                                   roles=roles)
+        LOG.info('Root is enabled: user %(name)r %(what)s.',
+                 {'name': root.name,
+                  'what': 'has a new password' if exists else 'was created'})
+        return root.serialize()
+
+    def is_root_enabled(self):
+        """Whether ``admin.root`` exists."""
+        with self._pool.acquire() as conn:
+            return _user_info(conn, models.MongoDBUser.root(None)) is not None
+
+
+def _refuse_granting_case_twins(conn, schemas):
+    """Refuse access to a name differing only in case from a database."""
+    if schemas:
+        validation.refuse_case_twins(schemas, _database_names(conn),
+                                     exception.InvalidUserRequest)
+
+
+def _count_from(names, marker, include_marker):
+    """How many of the sorted ``names`` a page after ``marker`` may take."""
+    if marker is None:
+        return len(names)
+    if include_marker:
+        return len(names) - bisect.bisect_left(names, marker)
+    return len(names) - bisect.bisect_right(names, marker)
+
+
+def _user_info(conn, user):
+    """The server's record of ``user`` (no credentials), or ``None``."""
+    with conn.translated('usersInfo', user.database):
+        reply = conn.client[user.database].command(
+            'usersInfo', {'user': user.username, 'db': user.database})
+    found = reply.get('users') or []
+    return found[0] if found else None
+
+
+def _existing_user(conn, user):
+    """The record of ``user``; :class:`UserNotFound` when there is none."""
+    info = _user_info(conn, user)
+    if info is None:
+        raise exception.UserNotFound(name=user.name)
+    return info
+
+
+def _database_users(conn, database):
+    """The tenant's users of one database, sorted by user name."""
+    with conn.translated('usersInfo', database):
+        found = conn.client[database].command('usersInfo')['users']
+    found = [info for info in found if info.get('db') == database]
+    found.sort(key=lambda info: info['user'])
+    reserved = models.MongoDBUser.ignored_names()
+    fold_case = models.MongoDBUser.fold_case
+    return [info for info in found
+            if fold_case('%s.%s' % (database, info['user'])) not in reserved]
+
+
+def _access_names(info):
+    """The tenant's databases the user has readWrite on, sorted."""
+    reserved = models.MongoDBSchema.ignored_names()
+    fold_case = models.MongoDBSchema.fold_case
+    return sorted({role['db'] for role in info.get('roles', ())
+                   if role.get('role') == models.MongoDBUser.ACCESS_ROLE
+                   and fold_case(role.get('db', '')) not in reserved})
+
+
+def _access_roles(schemas):
+    return [{'role': models.MongoDBUser.ACCESS_ROLE, 'db': schema.name}
+            for schema in schemas]
+
+
+def _serialized(database, info):
+    return models.MongoDBUser.serialize_server_user(
+        database, info['user'], _access_names(info))
+
+
+@contextlib.contextmanager
+def _checkpointed(conn, done):
+    """Checkpoint once the block's user writes are done, when configured.
+
+    With [mongodb] checkpoint_after_ddl, as for databases: the test server
+    journals no user write either (measured: after a SIGKILL, a
+    createUser, an updateUser and a dropUser acknowledged with j: true
+    were lost), and a checkpoint makes them durable.
+
+    :param done: what the block did, for the error when the checkpoint
+        fails.
+    """
+    yield
+    if not CONF.mongodb.checkpoint_after_ddl:
+        return
+    try:
+        _checkpoint(conn)
+    except exception.TroveError as exc:
+        raise exception.UserChangeNotDurable(done=done, cause=exc) from exc
+
+
+def _write_each(conn, users, write, error):
+    """``write(conn, user)`` for each user; return the names written.
+
+    :param error: raised, with the cause and the names written and not
+        written, when one write fails.
+    """
+    done = []
+    for index, user in enumerate(users):
+        try:
+            write(conn, user)
+        except exception.TroveError as exc:
+            raise error(cause=exc, done=_names(done),
+                        not_done=_names([each.name
+                                         for each in users[index:]])
+                        ) from exc
+        done.append(user.name)
+    return done
+
+
+def _create_user(conn, user):
+    with _password_kept(user.password):
+        _journaled(conn, user.database, 'createUser', user.username,
+                   pwd=user.password, roles=user.roles)
+
+
+def _set_password(conn, user):
+    with _password_kept(user.password):
+        _journaled(conn, user.database, 'updateUser', user.username,
+                   pwd=user.password)
+
+
+class _password_kept:
+    """Mask ``password`` in an error raised in the block.
+
+    The agent never puts a password in a message; a server might quote the
+    command it refused, and the error would carry it to the log, to
+    trove-conductor and to the caller.
+    """
+
+    def __init__(self, password):
+        self.password = password
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, exc_type, exc, traceback):
+        if exc is None or not self.password:
+            return False
+        if isinstance(exc, exception.TroveError):
+            _mask(exc, self.password)
+        cause = exc.__cause__
+        if cause is not None and self.password in '%s %r' % (
+                cause, getattr(cause, 'details', None)):
+            exc.__cause__ = None
+            exc.__suppress_context__ = True
+        return False
+
+
+def _mask(error, password):
+    if password in error.message:
+        error.message = error.message.replace(password, _MASK)
+        error.args = (error.message,)
+    for key, value in list(error.kwargs.items()):
+        if password in str(value):
+            error.kwargs[key] = str(value).replace(password, _MASK)
+
 
 def _database_names(conn):
     # database-list is a call whose caller gives up after Trove's
@@ -227,17 +634,19 @@ def _case_twin_hint(conn, name):
              '%r.') % twin
 
 
-def _journaled(conn, database, command, value, allowed=()):
+def _journaled(conn, database, command, value, allowed=(), **fields):
     """Send ``command`` with the journaled write concern; return the reply.
 
     :param allowed: error codes answered instead of raised.
+    :param fields: the command's other fields.
     :raises MongoDBNotDurable: when the server did the command but did not
         confirm the journal write.
     """
+    document = dict({command: value}, **fields)
+    document['writeConcern'] = JOURNALED
     with conn.translated(command, database):
         reply = conn.client[database].command(
-            {command: value, 'writeConcern': JOURNALED},
-            allowable_errors=list(allowed))
+            document, allowable_errors=list(allowed))
         # pymongo returns these in the reply of a command it does not
         # know to be a write.
         failure = reply.get('writeConcernError')
