@@ -126,6 +126,11 @@ class TroveInstanceTestCase(base.TestCase):
                          sorted(self.names_on_server()),
                          self.agent.log()[-3000:]))
 
+    def agent_errors_since(self, mark):
+        """The agent's ERROR lines after ``mark``, a length of its log."""
+        return [line for line in self.agent.log()[mark:].splitlines()
+                if ' ERROR ' in line]
+
     def drop_all_but_the_initial_databases(self):
         for name in self.names_on_server() - set(self.INITIAL_DATABASES):
             self.root.drop_database(name)

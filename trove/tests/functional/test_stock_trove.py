@@ -44,10 +44,6 @@ class StockTroveTestCase(trove_instance.Trove26TestCase):
     TENANT = 'tenant-stock'
     INITIAL_DATABASES = INITIAL_DATABASES
 
-    def agent_errors_since(self, mark):
-        return [line for line in self.agent.log()[mark:].splitlines()
-                if ' ERROR ' in line]
-
 
 class DatabaseCommandsTest(StockTroveTestCase):
     """database-create, -list and -delete as Trove's API sends them."""

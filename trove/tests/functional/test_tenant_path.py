@@ -25,9 +25,12 @@ Trove 13 venv these tests fail: they never skip.
 
 import json
 import os
+import secrets
 import time
 
 import fixtures
+import pymongo
+from pymongo import errors as pymongo_errors
 
 from trove.tests import base
 from trove.tests import helpers
@@ -221,3 +224,162 @@ class Trove26ApiTest(base.TestCase):
             self.assertEqual(1, completed.returncode, completed.stdout)
             self.assertIn('Operation not supported for datastore mongodb. '
                           '(HTTP 422)', completed.stderr)
+
+
+class UserCommandsTest(TenantPathTestCase):
+    """Users, access and root, as a tenant types them through Trove 13.
+
+    Each claim is checked by logging in to the server as the user.
+    """
+
+    INITIAL_DATABASES = ('shop', 'stock')
+
+    def setUp(self):
+        super().setUp()
+        self.addCleanup(self.drop_tenant_users)
+
+    def drop_tenant_users(self):
+        for database in self.INITIAL_DATABASES:
+            for info in self.root[database].command('usersInfo')['users']:
+                self.root[database].command('dropUser', info['user'])
+        if self.root.admin.command('usersInfo', 'root')['users']:
+            self.root.admin.command('dropUser', 'root')
+
+    def password(self):
+        password = 'pw-%s' % secrets.token_urlsafe(12)
+        self.add_secret(password)
+        return password
+
+    def client(self, name, password):
+        database, _dot, user = name.partition('.')
+        client = pymongo.MongoClient(
+            self.server.host, self.server.port, directConnection=True,
+            username=user, password=password, authSource=database,
+            serverSelectionTimeoutMS=3000)
+        self.addCleanup(client.close)
+        return client
+
+    def can_write(self, name, password, database):
+        try:
+            self.client(name, password)[database].probe.insert_one({})
+        except pymongo_errors.OperationFailure:
+            return False
+        return True
+
+    def can_read_admin(self, name, password):
+        try:
+            self.client(name, password).admin.command('usersInfo')
+        except pymongo_errors.OperationFailure:
+            return False
+        return True
+
+    def wait_until(self, check, what):
+        helpers.poll(check, trove_instance.STATUS_TIMEOUT, what,
+                     details=lambda: self.agent.log()[-3000:])
+
+    def user_rows(self):
+        return json.loads(self.tenant_ok(
+            'database', 'user', 'list', self.instance_id, '-f', 'json'))
+
+    def test_a_user_reaches_its_databases_and_no_other(self):
+        secret = self.password()
+        self.assertEqual('', self.tenant_ok(
+            'database', 'user', 'create', self.instance_id, 'shop.alice',
+            secret, '--databases', 'shop'))
+        self.wait_until(lambda: self.can_write('shop.alice', secret, 'shop'),
+                        'shop.alice writing shop')
+        self.assertFalse(self.can_write('shop.alice', secret, 'stock'))
+        self.assertFalse(self.can_read_admin('shop.alice', secret))
+
+        rows = self.user_rows()
+        self.assertEqual(['shop.alice'], [row['Name'] for row in rows])
+        shown = json.loads(self.tenant_ok(
+            'database', 'user', 'show', self.instance_id, 'shop.alice',
+            '-f', 'json'))
+        self.assertEqual('shop.alice', shown['name'])
+        self.assertEqual([{'name': 'shop'}], shown['databases'])
+
+        self.assertEqual('', self.tenant_ok(
+            'database', 'user', 'grant', 'access', self.instance_id,
+            'shop.alice', 'stock'))
+        self.assertTrue(self.can_write('shop.alice', secret, 'stock'))
+        access = json.loads(self.tenant_ok(
+            'database', 'user', 'show', 'access', self.instance_id,
+            'shop.alice', '-f', 'json'))
+        self.assertEqual(['shop', 'stock'],
+                         sorted(row['Name'] for row in access))
+
+        self.assertEqual('', self.tenant_ok(
+            'database', 'user', 'revoke', 'access', self.instance_id,
+            'shop.alice', 'stock'))
+        self.assertFalse(self.can_write('shop.alice', secret, 'stock'))
+        self.assertTrue(self.can_write('shop.alice', secret, 'shop'))
+
+        new_secret = self.password()
+        self.assertEqual('', self.tenant_ok(
+            'database', 'user', 'update', 'attributes', self.instance_id,
+            'shop.alice', '--new_password', new_secret))
+        self.wait_until(
+            lambda: self.can_write('shop.alice', new_secret, 'shop'),
+            'the new password working')
+        self.assertRaises(pymongo_errors.OperationFailure,
+                          self.client('shop.alice', secret).shop.command,
+                          'ping')
+
+        self.assertEqual('', self.tenant_ok(
+            'database', 'user', 'delete', self.instance_id, 'shop.alice'))
+        self.wait_until(
+            lambda: not self.root.shop.command('usersInfo')['users'],
+            'shop.alice dropped')
+        self.assertRaises(pymongo_errors.OperationFailure,
+                          self.client('shop.alice', new_secret).shop.command,
+                          'ping')
+        self.assertEqual([], self.user_rows())
+
+    def test_a_grant_on_admin_is_refused_before_any_change(self):
+        secret = self.password()
+        self.tenant_ok('database', 'user', 'create', self.instance_id,
+                       'shop.bob', secret, '--databases', 'shop')
+        self.wait_until(lambda: self.can_write('shop.bob', secret, 'shop'),
+                        'shop.bob writing shop')
+        status, stdout, stderr = self.tenant(
+            'database', 'user', 'grant', 'access', self.instance_id,
+            'shop.bob', 'stock', 'admin')
+        self.assertEqual(1, status)
+        self.assertIn('admin', stderr)
+        self.assertIn('reserved', stderr)
+        # Nothing of the request was done: not even stock.
+        self.assertFalse(self.can_write('shop.bob', secret, 'stock'))
+        self.assertFalse(self.can_read_admin('shop.bob', secret))
+
+    def test_os_admin_cannot_be_made_or_dropped_by_a_tenant(self):
+        for name in ('admin.os_admin', 'ADMIN.os_admin', 'admin.root'):
+            mark = len(self.trove.conductor_log())
+            self.assertEqual('', self.tenant_ok(
+                'database', 'user', 'create', self.instance_id, name,
+                self.password()))
+            payload = self.notification('dbaas.user_create.error',
+                                        since=mark)
+            self.assertIn('reserved', payload['message'])
+        status, stdout, stderr = self.tenant(
+            'database', 'user', 'delete', self.instance_id, 'admin.os_admin')
+        # The agent still logs in as os_admin: the instance stays healthy.
+        self.assertTrue(self.server.admin_client().admin.command('ping'))
+        self.assertNotIn('os_admin', [row['Name'] for row in
+                                      self.user_rows()])
+
+    def test_root_enable_gives_a_root_that_logs_in(self):
+        shown = json.loads(self.tenant_ok(
+            'database', 'root', 'show', self.instance_id, '-f', 'json'))
+        self.assertEqual('False', str(shown['is_root_enabled']))
+        enabled = json.loads(self.tenant_ok(
+            'database', 'root', 'enable', self.instance_id, '-f', 'json'))
+        self.add_secret(enabled['password'])
+        self.assertEqual('admin.root', enabled['name'])
+        root = self.client('admin.root', enabled['password'])
+        root.shop.probe.insert_one({})
+        self.assertIn('os_admin', [user['user'] for user in root.admin.command(
+            'usersInfo')['users']])
+        shown = json.loads(self.tenant_ok(
+            'database', 'root', 'show', self.instance_id, '-f', 'json'))
+        self.assertEqual('True', str(shown['is_root_enabled']))
