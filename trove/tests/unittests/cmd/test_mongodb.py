@@ -444,3 +444,38 @@ class UserCommandTest(CommandTestCase):
         self.assertNotIn(USER_PASSWORD, self.printed())
         self.assertEqual(('enable_root', USER_PASSWORD),
                          self.guest.calls[-1])
+
+    def test_local_user_commands_run_the_manager_in_process(self):
+        admin = mock.Mock()
+        admin.create_users.return_value = ['shop.alice']
+        admin.list_users.return_value = ([], None)
+        admin.enable_root.return_value = {
+            '_name': 'admin.root', '_host': '%', '_password': USER_PASSWORD,
+            '_databases': []}
+        admin.is_root_enabled.return_value = True
+        with mock.patch('trove.guestagent.datastore.experimental.mongodb.'
+                        'service.MongoDBAdmin', return_value=admin):
+            for argv in (
+                    ('user-create', 'i1', 'shop.alice', USER_PASSWORD,
+                     '--databases', 'shop'),
+                    ('user-list', 'i1'),
+                    ('user-grant-access', 'i1', 'shop.alice', 'hr'),
+                    ('user-revoke-access', 'i1', 'shop.alice', 'hr'),
+                    ('user-delete', 'i1', 'shop.alice'),
+                    ('root-enable', 'i1', '--root_password', USER_PASSWORD),
+                    ('root-show', 'i1')):
+                self.assertEqual(0, self.run_command('--local', *argv),
+                                 self.stderr.getvalue())
+        self.assertEqual([], self.guest.calls)
+        admin.create_users.assert_called_once_with([{
+            '_name': 'shop.alice', '_host': '%', '_password': USER_PASSWORD,
+            '_databases': helpers.payloads('shop')}])
+        admin.list_users.assert_called_once_with(20, None, False)
+        admin.grant_access.assert_called_once_with('shop.alice', '%', ['hr'])
+        admin.revoke_access.assert_called_once_with('shop.alice', '%', 'hr')
+        admin.delete_user.assert_called_once_with({
+            '_name': 'shop.alice', '_host': '%', '_password': None,
+            '_databases': []})
+        admin.enable_root.assert_called_once_with(USER_PASSWORD)
+        self.assertNotIn(USER_PASSWORD, self.printed())
+        self.assertIn('| is_root_enabled | True  |', self.stdout.getvalue())

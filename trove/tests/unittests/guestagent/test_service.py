@@ -744,3 +744,13 @@ class UserServiceTest(base.TestCase):
         admin.grant_access('shop.alice', '%', ['new'])
         self.assertEqual([{'role': 'readWrite', 'db': 'new'}],
                          pool.commands('grantRolesToUser')[0][1]['roles'])
+
+    def test_a_short_password_is_masked_without_masking_the_message(self):
+        # 'o' is in the message's own words ("MongoDB"), which stay.
+        error = exception.MongoDBOperationError(
+            operation='createUser', database='hr', reason='pwd o is bad',
+            code=2)
+        service._mask(error, 'o')
+        self.assertEqual('MongoDB refused createUser on hr: pwd *** is bad '
+                         '(code 2).', str(error))
+        self.assertEqual('pwd *** is bad', error.kwargs['reason'])

@@ -605,12 +605,29 @@ class _password_kept:
 
 
 def _mask(error, password):
-    if password in error.message:
-        error.message = error.message.replace(password, _MASK)
-        error.args = (error.message,)
+    """Mask ``password`` in what ``error`` says, keeping its own words.
+
+    The values the message was filled with (the server's reason, say)
+    are masked and the message filled again, so that a short password
+    does not also mask the words of the message around them.
+    """
+    if password not in error.message and not any(
+            password in str(value) for value in error.kwargs.values()):
+        return
+    template = type(error).message
+    try:
+        from_template = template % error.kwargs == error.message
+    except (KeyError, TypeError, ValueError):
+        from_template = False
     for key, value in list(error.kwargs.items()):
         if password in str(value):
             error.kwargs[key] = str(value).replace(password, _MASK)
+    if from_template:
+        # The template's own words hold no secret, whatever they match.
+        error.message = template % error.kwargs
+    else:
+        error.message = error.message.replace(password, _MASK)
+    error.args = (error.message,)
 
 
 def _database_names(conn):
