@@ -20,11 +20,9 @@ subprocess, and the server is checked by logging in as the user.
 import json
 import secrets
 
-import pymongo
-from pymongo import errors as pymongo_errors
-
 from trove.tests.functional import test_rpc_e2e
 from trove.tests import helpers
+from trove.tests import logins
 
 
 class OperatorUserCommandTest(test_rpc_e2e.AgentTestCase):
@@ -36,6 +34,8 @@ class OperatorUserCommandTest(test_rpc_e2e.AgentTestCase):
         self.addCleanup(self.drop_users)
         self.root.shop.create_collection('orders')
         self.root.hr.create_collection('staff')
+        self.can_write = self.useFixture(
+            logins.UserLogins(self.server)).can_write
 
     def drop_users(self):
         for database in ('shop', 'hr', 'admin'):
@@ -67,22 +67,6 @@ class OperatorUserCommandTest(test_rpc_e2e.AgentTestCase):
         helpers.assert_one_error_line(self, completed.returncode,
                                       completed.stdout, completed.stderr,
                                       *fragments)
-
-    def login(self, name, password):
-        database, _dot, user = name.partition('.')
-        client = pymongo.MongoClient(
-            self.server.host, self.server.port, directConnection=True,
-            username=user, password=password, authSource=database,
-            serverSelectionTimeoutMS=3000)
-        self.addCleanup(client.close)
-        return client
-
-    def can_write(self, name, password, database):
-        try:
-            self.login(name, password)[database].probe.insert_one({})
-        except pymongo_errors.OperationFailure:
-            return False
-        return True
 
     def test_a_user_s_life_through_the_commands(self):
         password = self.password()

@@ -29,11 +29,11 @@ import secrets
 import time
 
 import fixtures
-import pymongo
 from pymongo import errors as pymongo_errors
 
 from trove.tests import base
 from trove.tests import helpers
+from trove.tests import logins
 from trove.tests import tenant_trove
 from trove.tests import trove_instance
 
@@ -237,6 +237,10 @@ class UserCommandsTest(TenantPathTestCase):
     def setUp(self):
         super().setUp()
         self.addCleanup(self.drop_tenant_users)
+        self.logins = self.useFixture(logins.UserLogins(self.server))
+        self.client = self.logins.client
+        self.can_write = self.logins.can_write
+        self.can_read_admin = self.logins.can_read_admin
 
     def drop_tenant_users(self):
         for database in self.INITIAL_DATABASES:
@@ -249,29 +253,6 @@ class UserCommandsTest(TenantPathTestCase):
         password = 'pw-%s' % secrets.token_urlsafe(12)
         self.add_secret(password)
         return password
-
-    def client(self, name, password):
-        database, _dot, user = name.partition('.')
-        client = pymongo.MongoClient(
-            self.server.host, self.server.port, directConnection=True,
-            username=user, password=password, authSource=database,
-            serverSelectionTimeoutMS=3000)
-        self.addCleanup(client.close)
-        return client
-
-    def can_write(self, name, password, database):
-        try:
-            self.client(name, password)[database].probe.insert_one({})
-        except pymongo_errors.OperationFailure:
-            return False
-        return True
-
-    def can_read_admin(self, name, password):
-        try:
-            self.client(name, password).admin.command('usersInfo')
-        except pymongo_errors.OperationFailure:
-            return False
-        return True
 
     def wait_until(self, check, what):
         helpers.poll(check, trove_instance.STATUS_TIMEOUT, what,

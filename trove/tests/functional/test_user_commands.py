@@ -27,6 +27,7 @@ from pymongo import errors as pymongo_errors
 from trove.common import exception
 from trove.tests.functional import base
 from trove.tests import helpers
+from trove.tests import logins
 
 payloads = helpers.payloads
 UNAUTHORIZED = 13
@@ -68,13 +69,9 @@ class UserTestCase(base.FunctionalTestCase):
                 '_databases': payloads(*databases)}
 
     def login(self, name, password):
-        database, _dot, username = name.partition('.')
-        client = pymongo.MongoClient(
-            self.server.host, self.server.port, directConnection=True,
-            username=username, password=password, authSource=database,
-            serverSelectionTimeoutMS=3000)
-        self.addCleanup(client.close)
-        return client
+        # The server of the moment: a test may switch to a private one.
+        return self.useFixture(logins.UserLogins(self.server)).client(
+            name, password)
 
     def assert_refused(self, code, action, *args, **kwargs):
         error = self.assertRaises(pymongo_errors.OperationFailure, action,
