@@ -172,9 +172,6 @@ class TenantApi:
             stdin=subprocess.DEVNULL, capture_output=True, text=True,
             timeout=timeout, cwd=self.deployment.workdir)
 
-    def api_log(self):
-        return self.api.log()
-
 
 class TenantTrove(TenantApi, upstream_trove.PeerTrove):
     """Trove 13's API, conductor and taskmanager's part, for the tests."""

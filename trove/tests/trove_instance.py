@@ -148,3 +148,19 @@ class Trove26TestCase(TroveInstanceTestCase):
 
     def logs_to_check(self):
         return super().logs_to_check() + [self.trove.driver_log()]
+
+    def refusal_fault(self, request_id, event_type, since):
+        """The instance fault a refused request left, as Trove shows it.
+
+        Once trove-conductor has logged the guest's exception at ERROR
+        and emitted ``event_type``; the fault's message with its white
+        space folded, its details without a traceback.
+        """
+        line = self.trove.wait_for_conductor_log(
+            'Guest exception on request %s' % request_id, since=since)
+        self.assertIn('ERROR trove.conductor.manager', line)
+        self.trove.wait_for_conductor_log(event_type, request_id,
+                                          since=since)
+        fault = self.trove.wait_for_fault(self.instance_id)
+        self.assertNotIn('Traceback', fault['details'])
+        return ' '.join(fault['message'].split())

@@ -132,15 +132,10 @@ class PeerVenv:
 TROVE_26 = PeerVenv(VENV, PYTHON_VARIABLE, '26.0.0')
 
 
-def upstream_python():
-    """The Trove 26 venv's interpreter; fail when there is none."""
-    return TROVE_26.python()
-
-
 def upstream_source(module):
     """The source text of upstream Trove's ``module`` (a dotted name)."""
     path = subprocess.run(
-        [upstream_python(), '-I', '-c',
+        [TROVE_26.python(), '-I', '-c',
          'import importlib, sys; '
          'print(importlib.import_module(sys.argv[1]).__file__)', module],
         env=clean_environment(), capture_output=True, text=True,

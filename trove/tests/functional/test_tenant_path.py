@@ -344,6 +344,10 @@ class UserCommandsTest(TenantPathTestCase):
             self.assertIn('reserved', payload['message'])
         status, stdout, stderr = self.tenant(
             'database', 'user', 'delete', self.instance_id, 'admin.os_admin')
+        # Not the tenant's: the agent does not show it to Trove's API.
+        self.assertEqual(1, status)
+        self.assertIn('User admin.os_admin cannot be found on the '
+                      'instance. (HTTP 404)', stderr)
         # The agent still logs in as os_admin: the instance stays healthy.
         self.assertTrue(self.server.admin_client().admin.command('ping'))
         self.assertNotIn('os_admin', [row['Name'] for row in
