@@ -41,18 +41,24 @@ import sys
 import tempfile
 import time
 
+if not __package__:
+    # Run as a file (python tools/bench.py), this folder is on the path,
+    # not the checkout that holds the tools package.
+    sys.path.insert(0, os.path.dirname(os.path.dirname(
+        os.path.abspath(__file__))))
+
 from oslo_log import log as logging
 import pymongo
 
+from tools.benchmark import cases
+from tools.benchmark import memory
+from tools.benchmark import report
+from tools.benchmark import rpc
+from tools.benchmark import tenant
+from tools.harness import agent as agent_process
+from tools.harness import secantus
 from trove.common import cfg
 from trove.guestagent.datastore.experimental.mongodb import connection
-from trove.tests import agent as agent_process
-from trove.tests.bench import cases
-from trove.tests.bench import memory
-from trove.tests.bench import report
-from trove.tests.bench import rpc
-from trove.tests.bench import tenant
-from trove.tests import secantus
 
 CONF = cfg.CONF
 DEFAULT_SIZES = (100, 1000, 10000)

@@ -45,17 +45,23 @@ import sys
 import tempfile
 import uuid
 
+if not __package__:
+    # Run as a file (python tools/example.py), this folder is on the path,
+    # not the checkout that holds the tools package.
+    sys.path.insert(0, os.path.dirname(os.path.dirname(
+        os.path.abspath(__file__))))
+
 from oslo_log import log as logging
 
 # trove.cmd first: it quiets a warning oslo.messaging's imports print.
+from tools.harness import agent as agent_process
+from tools.harness import secantus
 from trove.cmd import mongodb
 from trove.common import cfg
 from trove.common import rpc
 from trove.guestagent import agent as guest_agent
 from trove.guestagent.datastore.experimental.mongodb import connection
 from trove.guestagent.datastore.experimental.mongodb import manager
-from trove.tests import agent as agent_process
-from trove.tests import secantus
 
 CONF = cfg.CONF
 ENV_URL = 'TROVE_TRANSPORT_URL'

@@ -10,29 +10,9 @@
 #    License for the specific language governing permissions and limitations
 #    under the License.
 
-"""The message bus of a test: oslo.messaging's fake driver or RabbitMQ."""
+"""The message bus of a test; the benchmark's too, so it lives in
+:mod:`tools.harness.messaging` (``tools/`` does not import the tests)."""
 
-import fixtures
-from oslo_messaging import conffixture
+from tools.harness.messaging import Transport
 
-from trove.common import cfg
-from trove.common import rpc
-
-
-class Transport(fixtures.Fixture):
-    """Point the process's RPC transport at ``url`` for one test.
-
-    ``fake://`` is oslo.messaging's in-process driver: an agent and a
-    caller in the test process reach each other through it. The cached
-    transport is dropped before and after, so no test inherits another's.
-    """
-
-    def __init__(self, url='fake://'):
-        super().__init__()
-        self.url = url
-
-    def _setUp(self):
-        rpc.cleanup()
-        self.addCleanup(rpc.cleanup)
-        self.useFixture(conffixture.ConfFixture(cfg.CONF,
-                                                transport_url=self.url))
+__all__ = ['Transport']

@@ -23,10 +23,10 @@ Trove 13 behind its API (:mod:`trove.tests.tenant_trove`).
 import shutil
 import tempfile
 
-from trove.tests import agent as agent_process
+from tools.harness import agent as agent_process
+from tools.harness import secantus
 from trove.tests import base
 from trove.tests import helpers
-from trove.tests import secantus
 from trove.tests import upstream_trove
 
 # A heartbeat a second, so that a change of status shows within seconds.

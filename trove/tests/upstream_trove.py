@@ -34,7 +34,7 @@ the harness raises :class:`UpstreamTroveError`: it never skips.
 Environment: ``TROVE_UPSTREAM_PYTHON`` names another interpreter of an
 upstream Trove venv; ``TROVE_TEST_MARIADB_URL``
 (``mysql+pymysql://user:password@host:port``) another MariaDB server;
-``TROVE_TEST_TRANSPORT_URL`` another broker (:mod:`trove.tests.agent`).
+``TROVE_TEST_TRANSPORT_URL`` another broker (:mod:`tools.harness.agent`).
 """
 
 import atexit
@@ -43,7 +43,6 @@ import json
 import os
 import queue
 import shutil
-import signal
 import subprocess
 import tempfile
 import threading
@@ -53,7 +52,8 @@ import uuid
 
 import kombu
 
-from trove.tests import agent as agent_process
+from tools.harness import agent as agent_process
+from tools.harness import process
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__))))
@@ -324,39 +324,24 @@ class Deployment:
             self.created = False
 
 
-class UpstreamProcess:
+class UpstreamProcess(process.ChildProcess):
     """A process of upstream Trove's, with its log and its output files."""
 
+    stop_timeout = STOP_TIMEOUT
+
     def __init__(self, deployment, name, output_name):
-        self.name = name
+        super().__init__(
+            'trove-%s' % name,
+            output_file=os.path.join(deployment.workdir, output_name),
+            log_file=os.path.join(deployment.workdir, name + '.log'),
+            error=UpstreamTroveError)
+        self.service = name
         self.deployment = deployment
-        self.log_file = os.path.join(deployment.workdir, name + '.log')
-        self.output_file = os.path.join(deployment.workdir, output_name)
-        self._process = None
 
-    @property
-    def running(self):
-        return self._process is not None and self._process.poll() is None
-
-    def log(self):
-        """What the process has logged so far."""
-        return agent_process.read_text(self.log_file)
-
-    def output(self):
-        """What the process has written outside its log (stderr)."""
-        return agent_process.read_text(self.output_file)
-
-    def _launch(self, args, **kwargs):
-        """Start ``args``, its stderr (and stdout unless given) to output."""
-        with open(self.output_file, 'ab') as output:
-            kwargs.setdefault('stdout', output)
-            self._process = subprocess.Popen(
-                args, cwd=self.deployment.workdir, env=clean_environment(),
-                stderr=output, close_fds=True, **kwargs)
-        return self._process
-
-    def _ask_to_stop(self):
-        self._process.send_signal(signal.SIGTERM)
+    def launch(self, args, **kwargs):
+        """Start ``args`` in the work folder, without this venv's variables."""
+        return super().launch(args, cwd=self.deployment.workdir,
+                              env=clean_environment(), **kwargs)
 
     def ready(self):
         """Whether the service takes requests; a subclass tells."""
@@ -366,38 +351,10 @@ class UpstreamProcess:
         """Start the service ``trove-<name>`` and wait until it is ready."""
         if self.running:
             return
-        process = self._launch(
-            [self.deployment.venv.tool('trove-%s' % self.name),
-             '--config-file', self.deployment.config_file,
-             '--log-file', self.log_file],
-            stdin=subprocess.DEVNULL)
-        deadline = time.monotonic() + timeout
-        while not self.ready():
-            if process.poll() is not None:
-                raise UpstreamTroveError(
-                    'trove-%s exited with status %s:\n%s\n%s'
-                    % (self.name, process.returncode, self.output()[-3000:],
-                       self.log()[-3000:]))
-            if time.monotonic() > deadline:
-                self.kill()
-                raise UpstreamTroveError(
-                    'trove-%s was not ready within %.0f s:\n%s'
-                    % (self.name, timeout, self.log()[-3000:]))
-            time.sleep(0.1)
-
-    def stop(self, timeout=STOP_TIMEOUT):
-        if not self.running:
-            return
-        self._ask_to_stop()
-        try:
-            self._process.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            self.kill()
-
-    def kill(self):
-        if self.running:
-            self._process.kill()
-            self._process.wait()
+        self.launch([self.deployment.venv.tool(self.name),
+                     '--config-file', self.deployment.config_file,
+                     '--log-file', self.log_file])
+        self.wait_until_ready(self.ready, timeout)
 
 
 class ConductorProcess(UpstreamProcess):
@@ -417,6 +374,7 @@ class Driver(UpstreamProcess):
 
     def __init__(self, deployment, script=DRIVER):
         super().__init__(deployment, 'driver', 'driver.err')
+        self.name = 'the upstream driver'
         self.script = script
         self.trove_version = None
         self._replies = queue.Queue()
@@ -429,12 +387,12 @@ class Driver(UpstreamProcess):
         self._replies = queue.Queue()
         # -I: neither this repository nor any PYTHON* variable on its
         # path, so ``trove`` is upstream's.
-        process = self._launch(
+        driver = self.launch(
             [self.deployment.venv.python(), '-I', self.script,
              self.deployment.config_file, self.log_file],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
             bufsize=1)
-        threading.Thread(target=self._read, args=(process.stdout,),
+        threading.Thread(target=self._read, args=(driver.stdout,),
                          daemon=True).start()
         hello = self._reply(None, 'start', timeout)
         self.trove_version = hello['trove_version']
@@ -478,7 +436,7 @@ class Driver(UpstreamProcess):
             self._process.stdin.flush()
             return self._reply(request_id, operation, timeout)
 
-    def _ask_to_stop(self):
+    def ask_to_stop(self):
         # The driver ends at the end of its input.
         self._process.stdin.close()
 
@@ -503,8 +461,8 @@ class PeerTrove:
     def start(self):
         """db_sync, then each process; ``timings`` says how long each."""
         steps = [('db_sync', self.deployment.create)] + [
-            ('%s_start' % process.name, process.start)
-            for process in self.processes()]
+            ('%s_start' % service.service, service.start)
+            for service in self.processes()]
         for name, step in steps:
             began = time.monotonic()
             step()
@@ -512,12 +470,12 @@ class PeerTrove:
 
     def ensure_running(self):
         """Restart a process a test stopped."""
-        for process in self.processes():
-            process.start()
+        for service in self.processes():
+            service.start()
 
     def stop(self):
-        for process in reversed(self.processes()):
-            process.stop()
+        for service in reversed(self.processes()):
+            service.stop()
         try:
             names = [self.deployment.conductor_queue,
                      '%s.%s' % (self.deployment.conductor_queue, TROVE_HOST)]
@@ -552,8 +510,8 @@ class PeerTrove:
         Returns the line. ``since``: a length of :meth:`conductor_log`
         taken before.
         """
-        return agent_process.wait_for_line(self.conductor_log, fragments,
-                                           since, timeout, 'trove-conductor')
+        return self.conductor.wait_for_log(*fragments, since=since,
+                                           timeout=timeout)
 
     def wait_for_status(self, instance_id, status, timeout=30.0):
         """Wait until the instance's status word is ``status``."""

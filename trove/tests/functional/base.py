@@ -18,12 +18,12 @@ import shutil
 import fixtures
 from pymongo import monitoring
 
+from tools.harness import secantus
 from trove.guestagent.datastore.experimental.mongodb import connection
 from trove.guestagent.datastore.experimental.mongodb import manager
 from trove.guestagent.datastore.experimental.mongodb import service
 from trove.tests import base
 from trove.tests import helpers
-from trove.tests import secantus
 
 # The os_admin roles of each test variant; None runs the server without
 # authentication.
@@ -47,7 +47,7 @@ def new_server(mode, **options):
     On an external mongod with authentication, the mode without it runs
     with the spec's roles.
 
-    :param options: for :class:`~trove.tests.secantus.SecantusServer`.
+    :param options: for :class:`~tools.harness.secantus.SecantusServer`.
     """
     url = secantus.external_url()
     if url:
@@ -154,7 +154,7 @@ class FunctionalTestCase(base.TestCase):
     def use_private_server(self, **options):
         """A server of this test's own, which it may stop and restart.
 
-        :param options: for :class:`~trove.tests.secantus.SecantusServer`.
+        :param options: for :class:`~tools.harness.secantus.SecantusServer`.
         """
         if secantus.external_url():
             self.skipTest('the external mongod cannot be restarted by tests')

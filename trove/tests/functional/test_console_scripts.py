@@ -24,7 +24,7 @@ import sys
 
 import fixtures
 
-from trove.tests import agent as agent_process
+from tools.harness import agent as agent_process
 from trove.tests import base
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(

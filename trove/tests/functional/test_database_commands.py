@@ -23,11 +23,11 @@ import time
 
 from pymongo import errors as pymongo_errors
 
+from tools.harness import secantus
 from trove.common import exception
 from trove.guestagent.datastore.experimental.mongodb import service
 from trove.tests.functional import base
 from trove.tests import helpers
-from trove.tests import secantus
 
 payload = helpers.payload
 payloads = helpers.payloads

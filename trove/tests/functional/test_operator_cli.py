@@ -29,10 +29,10 @@ import sys
 import threading
 import time
 
-from trove.tests import agent as agent_process
-from trove.tests.functional import test_rpc_e2e
+from tools.harness import agent as agent_process
+from tools.harness import secantus
+from trove.tests.functional import agent_base
 from trove.tests import helpers
-from trove.tests import secantus
 
 # Seconds the command tries an agent before it says none answers: the
 # caller's agent_call_low_timeout, Trove's default.
@@ -72,7 +72,7 @@ class StreamReader:
         os.close(self._fd)
 
 
-class OperatorCommandTest(test_rpc_e2e.AgentTestCase):
+class OperatorCommandTest(agent_base.AgentTestCase):
     """Outcomes, warnings and refusals reach the operator's terminal."""
 
     GUEST_INFO = True

@@ -20,12 +20,12 @@ subprocess, and the server is checked by logging in as the user.
 import json
 import secrets
 
-from trove.tests.functional import test_rpc_e2e
+from trove.tests.functional import agent_base
 from trove.tests import helpers
 from trove.tests import logins
 
 
-class OperatorUserCommandTest(test_rpc_e2e.AgentTestCase):
+class OperatorUserCommandTest(agent_base.AgentTestCase):
 
     GUEST_INFO = True
 

@@ -28,6 +28,7 @@ import os
 import fixtures
 from pymongo import monitoring
 
+from tools.harness import secantus
 from trove.common import exception
 from trove.guestagent.datastore.experimental.mongodb import connection
 from trove.guestagent.datastore.experimental.mongodb import manager
@@ -35,7 +36,6 @@ from trove.guestagent.datastore.experimental.mongodb import service
 from trove.tests.functional import base
 from trove.tests.functional import reliability
 from trove.tests import helpers
-from trove.tests import secantus
 
 # How much longer than server_selection_timeout an operation may take to
 # fail: enough for a slow CI machine, far less than a hang.

@@ -23,7 +23,7 @@ why; a cast is not retried, so nothing may appear later either.
 
 The agent logs at DEBUG, pymongo's command log included, and after every
 test its whole log is searched for the caller's auth token and the
-passwords (:class:`~trove.tests.functional.test_rpc_e2e.AgentTestCase`):
+passwords (:class:`~trove.tests.functional.agent_base.AgentTestCase`):
 reconnecting and re-authenticating after a restart must not leak them.
 
 Without a reachable broker these tests fail: they never skip.
@@ -31,11 +31,11 @@ Without a reachable broker these tests fail: they never skip.
 
 import time
 
+from tools.harness import agent as agent_process
 from trove.common import cfg
 from trove.common import exception
-from trove.tests import agent as agent_process
+from trove.tests.functional import agent_base
 from trove.tests.functional import reliability
-from trove.tests.functional import test_rpc_e2e
 from trove.tests import helpers
 
 CONF = cfg.CONF
@@ -48,7 +48,7 @@ BEFORE = ['before1', 'before2']
 DURING = ['during1', 'during2']
 
 
-class AgentAcrossMongoDBOutageTest(test_rpc_e2e.AgentTestCase):
+class AgentAcrossMongoDBOutageTest(agent_base.AgentTestCase):
 
     # DEBUG for every logger that handles the request: the messages
     # themselves (oslo.messaging's TRACE) and pymongo's commands, among

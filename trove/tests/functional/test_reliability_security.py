@@ -25,11 +25,11 @@ import threading
 import fixtures
 from oslo_context import context as oslo_context
 
+from tools.harness import secantus
 from trove.common import exception
 from trove.tests.functional import base
 from trove.tests.functional import reliability
 from trove.tests import helpers
-from trove.tests import secantus
 
 RESERVED = helpers.SERVER_DATABASES
 TROVE_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(

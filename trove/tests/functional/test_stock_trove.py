@@ -27,9 +27,8 @@ never skip.
 import os
 import re
 
-from trove.tests import agent as agent_process
+from tools.harness import secantus
 from trove.tests import helpers
-from trove.tests import secantus
 from trove.tests import trove_instance
 from trove.tests import upstream_trove
 
@@ -78,9 +77,8 @@ class DatabaseCommandsTest(StockTroveTestCase):
         self.trove.wait_for_conductor_log(
             'dbaas.database_delete.end', deleted['request_id'], since=mark)
         # The agent logged the request under Trove's request id.
-        self.assertIn(created['request_id'], agent_process.wait_for_line(
-            self.agent.log, ('Created databases',), agent_mark, 10.0,
-            'agent'))
+        self.assertIn(created['request_id'], self.agent.wait_for_log(
+            'Created databases', since=agent_mark, timeout=10.0))
 
     def test_a_refused_create_reaches_trove_s_conductor(self):
         mark = len(self.trove.conductor_log())
@@ -172,9 +170,8 @@ class RefusedMessagesTest(StockTroveTestCase):
     """What does not decrypt with the instance's key is refused."""
 
     def assert_refused(self, agent_mark, method, cause):
-        line = agent_process.wait_for_line(
-            self.agent.log, ('ERROR', 'Refused %s' % method), agent_mark,
-            10.0, 'agent')
+        line = self.agent.wait_for_log('ERROR', 'Refused %s' % method,
+                                       since=agent_mark, timeout=10.0)
         self.assertIn(cause, line)
         self.assertEqual(1, len(self.agent_errors_since(agent_mark)))
 
@@ -223,12 +220,11 @@ class HeartbeatTest(StockTroveTestCase):
     def test_status_follows_prepare_mongodb_and_agent_restarts(self):
         # No heartbeat before prepare: wait three intervals and more, and
         # the agent has sent the conductor nothing.
-        agent_process.wait_for_line(
-            self.agent.log, ('Prepare has not completed; no heartbeat',),
-            0, STATUS_TIMEOUT, 'agent')
-        agent_process.wait_for_line(
-            self.agent.log, ('Prepare has not completed; no heartbeat',),
-            len(self.agent.log()), STATUS_TIMEOUT, 'agent')
+        self.agent.wait_for_log('Prepare has not completed; no heartbeat',
+                                timeout=STATUS_TIMEOUT)
+        self.agent.wait_for_log('Prepare has not completed; no heartbeat',
+                                since=len(self.agent.log()),
+                                timeout=STATUS_TIMEOUT)
         self.assertEqual('new', self.status())
 
         self.trove.prepare(self.instance_id, databases=['first'])
@@ -264,9 +260,8 @@ class RefusedCredentialsTest(StockTroveTestCase):
                                    timeout=STATUS_TIMEOUT)
         self.assertEqual('ERROR', self.trove.instance_status(
             self.instance_id)['api_status'])
-        self.assertIn('refused the credentials', agent_process.wait_for_line(
-            self.agent.log, ('Reporting mongodb as unknown',), 0, 10.0,
-            'agent'))
+        self.assertIn('refused the credentials', self.agent.wait_for_log(
+            'Reporting mongodb as unknown', timeout=10.0))
         with open(credentials, 'w') as stream:
             stream.write(good)
         self.trove.wait_for_status(self.instance_id, 'healthy',

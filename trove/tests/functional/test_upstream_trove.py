@@ -29,7 +29,6 @@ import time
 
 import fixtures
 
-from trove.tests import agent as agent_process
 from trove.tests import base
 from trove.tests import upstream_trove
 
@@ -188,10 +187,9 @@ class TroveApiTest(UpstreamTroveTestCase):
             'mongodb', self.trove.database_create, instance_id, ['db1'],
             check_datastore=True)
         # The API reports the refusal itself; nothing reaches the guest.
-        line = agent_process.wait_for_line(
-            self.trove.driver_log,
-            (NOTIFICATION + 'dbaas.database_create.error',), mark, 10.0,
-            'driver')
+        line = self.trove.driver.wait_for_log(
+            NOTIFICATION + 'dbaas.database_create.error', since=mark,
+            timeout=10.0)
         self.assertIn('"server_type": "api"', line)
 
     def test_trove_checks_a_mysql_instance_is_running(self):

@@ -20,11 +20,11 @@ from unittest import mock
 import fixtures
 from testtools import matchers
 
+from tools.harness import agent as agent_process
+from tools.harness import secantus
 from trove.cmd import guest
-from trove.tests import agent as agent_process
 from trove.tests import base
 from trove.tests import helpers
-from trove.tests import secantus
 
 KEY = 'Yq1sT0p8cW4bN6vZ2xK9mD3fH7jL5rQe'
 

@@ -13,7 +13,7 @@
 """trove-guestagent run as a process of its own, on the machine's RabbitMQ.
 
 The end-to-end tests and the main job start one against a SecantusDB
-server (:mod:`trove.tests.secantus`) with the configuration a Trove guest
+server (:mod:`tools.harness.secantus`) with the configuration a Trove guest
 would have, and drive it over the message bus through the caller API and
 the ``trove-mongodb`` command.
 
@@ -22,7 +22,6 @@ Set ``TROVE_TEST_TRANSPORT_URL`` to use another broker than RabbitMQ at
 """
 
 import os
-import signal
 import socket
 import subprocess
 import sys
@@ -32,7 +31,7 @@ import uuid
 
 import kombu
 
-from trove.tests import helpers
+from tools.harness import process
 
 DEFAULT_TRANSPORT_URL = 'rabbit://guest:guest@127.0.0.1:5672/'
 TRANSPORT_URL_VARIABLE = 'TROVE_TEST_TRANSPORT_URL'
@@ -125,36 +124,7 @@ def reply_queue(transport):
     return getattr(getattr(transport, '_driver', None), '_reply_q', None)
 
 
-def wait_for_line(read, fragments, since, timeout, whose):
-    """Wait until a line of ``read()[since:]`` holds every fragment.
-
-    Returns the line; raises :class:`AgentError` naming ``whose`` log
-    after ``timeout`` seconds.
-    """
-    def line_with_fragments():
-        for line in read()[since:].splitlines():
-            if all(fragment in line for fragment in fragments):
-                return line
-        return None
-
-    try:
-        return helpers.poll(line_with_fragments, timeout,
-                            'a %s log line with %r' % (whose, fragments),
-                            details=lambda: read()[-3000:])
-    except helpers.PollTimeout as exc:
-        raise AgentError(str(exc)) from None
-
-
-def read_text(path):
-    """The text of ``path`` so far; empty when it does not exist yet."""
-    try:
-        with open(path, errors='replace') as stream:
-            return stream.read()
-    except FileNotFoundError:
-        return ''
-
-
-class AgentProcess:
+class AgentProcess(process.ChildProcess):
     """One trove-guestagent process for ``server``.
 
     :param options: more ``[DEFAULT]`` settings for its configuration.
@@ -167,25 +137,29 @@ class AgentProcess:
     :param mongodb_options: more ``[mongodb]`` settings.
     """
 
+    stop_timeout = STOP_TIMEOUT
+
     def __init__(self, server, url, guest_id=None, workdir=None,
                  options=None, guest_info=False, mongodb_options=None):
         self.server = server
         self.url = url
         self.guest_id = guest_id or str(uuid.uuid4())
         self.workdir = workdir or tempfile.mkdtemp(prefix='trove-agent-')
+        super().__init__(
+            'trove-guestagent',
+            output_file=os.path.join(self.workdir, 'guestagent.out'),
+            log_file=os.path.join(self.workdir, 'guestagent.log'),
+            error=AgentError)
         self.config_dir = os.path.join(self.workdir, 'conf.d')
         os.makedirs(self.config_dir, exist_ok=True)
         self.config_file = os.path.join(self.config_dir,
                                         'trove-guestagent.conf')
-        self.log_file = os.path.join(self.workdir, 'guestagent.log')
-        self.output_file = os.path.join(self.workdir, 'guestagent.out')
         self.guest_info_file = os.path.join(self.config_dir,
                                             'guest_info.conf')
         self.prepare_marker = os.path.join(self.workdir, 'prepare.end')
         self.options = dict(options or {})
         self.guest_info = guest_info
         self.mongodb_options = dict(mongodb_options or {})
-        self._process = None
         self.write_config()
 
     @property
@@ -235,69 +209,23 @@ class AgentProcess:
             for name, value in sorted(values.items()):
                 stream.write('%s = %s\n' % (name, value))
 
-    @property
-    def running(self):
-        return self._process is not None and self._process.poll() is None
-
-    @property
-    def pid(self):
-        return self._process.pid
-
-    def log(self):
-        """What the agent has logged so far."""
-        return read_text(self.log_file)
-
-    def output(self):
-        """What the agent has written to stdout and stderr so far."""
-        return read_text(self.output_file)
-
     def start(self, timeout=START_TIMEOUT):
         """Start the agent and wait until it takes requests."""
         ready_before = self.log().count(READY_MARK)
-        with open(self.output_file, 'ab') as output:
-            self._process = subprocess.Popen(
-                [sys.executable, '-m', 'trove.cmd.guest']
-                + self.config_arguments,
-                stdin=subprocess.DEVNULL, stdout=output,
-                stderr=subprocess.STDOUT, close_fds=True)
+        self.launch([sys.executable, '-m', 'trove.cmd.guest']
+                    + self.config_arguments)
+        self.wait_until_ready(
+            lambda: self.log().count(READY_MARK) > ready_before, timeout)
 
-        def ready():
-            if self._process.poll() is not None:
-                raise AgentError(
-                    'trove-guestagent exited with status %s:\n%s\n%s'
-                    % (self._process.returncode, self.output(),
-                       self.log()[-3000:]))
-            return self.log().count(READY_MARK) > ready_before
-        try:
-            helpers.poll(ready, timeout, 'trove-guestagent taking requests',
-                         details=lambda: self.log()[-3000:])
-        except helpers.PollTimeout as exc:
-            self.kill()
-            raise AgentError(str(exc)) from None
+    def stop(self, timeout=None):
+        """SIGTERM, as an init system stops it; return its exit status.
 
-    def signal(self, signum=signal.SIGTERM):
-        self._process.send_signal(signum)
-
-    def wait(self, timeout=STOP_TIMEOUT):
-        """Wait for the agent to exit; return its status."""
-        try:
-            return self._process.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            self.kill()
-            raise AgentError('trove-guestagent did not exit within %.0f s '
-                             'of its stop signal' % timeout)
-
-    def stop(self, timeout=STOP_TIMEOUT):
-        """SIGTERM, as an init system stops it; return its exit status."""
+        :raises AgentError: when it has not exited within ``timeout``.
+        """
         if not self.running:
-            return self._process.returncode if self._process else None
-        self.signal(signal.SIGTERM)
+            return self.returncode
+        self.ask_to_stop()
         return self.wait(timeout)
-
-    def kill(self):
-        if self.running:
-            self._process.kill()
-            self._process.wait()
 
     def cli(self, *args, timeout=CLI_TIMEOUT):
         """Run ``trove-mongodb`` with this agent's configuration."""
@@ -306,11 +234,3 @@ class AgentProcess:
             + self.config_arguments + list(args),
             stdin=subprocess.DEVNULL, capture_output=True, text=True,
             timeout=timeout)
-
-    def wait_for_log(self, *fragments, since=0, timeout=30.0):
-        """Wait until one log line holds every fragment; return the line.
-
-        :param since: where in the log to start looking, as a length of
-            :meth:`log` taken before.
-        """
-        return wait_for_line(self.log, fragments, since, timeout, 'agent')

@@ -31,17 +31,17 @@ import fixtures
 import kombu
 from kombu import exceptions as kombu_exceptions
 
+from tools.benchmark import cases
+from tools.benchmark import memory
+from tools.benchmark import report
+from tools.benchmark import rpc
+from tools.benchmark import tenant
+from tools.benchmark import timing
+from tools.harness import agent as agent_process
 from trove.common import cfg
 from trove.guestagent.datastore.experimental.mongodb import connection
 from trove.guestagent.datastore.experimental.mongodb import service
-from trove.tests import agent as agent_process
 from trove.tests import base as unit_base
-from trove.tests.bench import cases
-from trove.tests.bench import memory
-from trove.tests.bench import report
-from trove.tests.bench import rpc
-from trove.tests.bench import tenant
-from trove.tests.bench import timing
 from trove.tests.functional import base
 from trove.tests import helpers
 

@@ -12,7 +12,7 @@
 
 """A tenant writing to its own database, for the rows under load.
 
-The tenant is a process of its own (``python -m trove.tests.bench.tenant``),
+The tenant is a process of its own (``python -m tools.benchmark.tenant``),
 so that its writes share nothing with the benchmark's interpreter but the
 server. It authenticates as a user of its own with ``readWrite`` on its
 database, and inserts a document of about 1 KiB every
@@ -38,7 +38,9 @@ import time
 
 import pymongo
 
-MODULE = 'trove.tests.bench.tenant'
+from tools.harness import process
+
+MODULE = 'tools.benchmark.tenant'
 DATABASE = 'bench_tenant_data'
 USER = 'bench_tenant'
 # One insert every millisecond at most: a steady stream, below what one
@@ -53,7 +55,7 @@ class TenantError(RuntimeError):
     pass
 
 
-class Tenant:
+class Tenant(process.ChildProcess):
     """The tenant process, seen from the benchmark.
 
     :param root: a client with the root role, which creates the tenant's
@@ -61,20 +63,19 @@ class Tenant:
     """
 
     def __init__(self, server, root, samples_path):
+        super().__init__('the tenant process', error=TenantError)
         self.server = server
         self.root = root
         self.samples_path = samples_path
         self.password = secrets.token_urlsafe(18)
-        self._process = None
 
     def start(self):
         self.root[DATABASE].command('createUser', USER, pwd=self.password,
                                     roles=[{'role': 'readWrite',
                                             'db': DATABASE}])
-        self._process = subprocess.Popen(
-            [sys.executable, '-m', MODULE], stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-            close_fds=True)
+        self.launch([sys.executable, '-m', MODULE], cwd=process.ROOT,
+                    stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                    stderr=subprocess.PIPE, text=True)
         self._process.stdin.write(json.dumps({
             'host': self.server.host, 'port': self.server.port,
             'username': USER, 'password': self.password,
@@ -85,7 +86,7 @@ class Tenant:
     def _expect(self, word):
         line = self._process.stdout.readline().strip()
         if line != word:
-            self._process.kill()
+            self.kill()
             raise TenantError('the tenant process said %r instead of %r:\n%s'
                               % (line, word, self._process.stderr.read()))
 
@@ -94,16 +95,14 @@ class Tenant:
         self._process.stdin.write('stop\n')
         self._process.stdin.flush()
         self._expect('done')
-        self._process.wait(TIMEOUT)
+        self.wait(TIMEOUT)
         samples = array.array('d')
         with open(self.samples_path, 'rb') as stream:
             samples.frombytes(stream.read())
         return list(zip(samples[0::2], samples[1::2]))
 
     def close(self):
-        if self._process is not None and self._process.poll() is None:
-            self._process.kill()
-            self._process.wait()
+        self.kill()
         self.root[DATABASE].command('dropAllUsersFromDatabase')
         self.root.drop_database(DATABASE)
 

@@ -27,15 +27,15 @@ import logging
 import statistics
 import time
 
+from tools.benchmark import baseline
+from tools.benchmark import recording
+from tools.benchmark import timing
+from tools.harness import helpers
 from trove.common import cfg
 from trove.common import exception
 from trove.guestagent.datastore.experimental.mongodb import credentials
 from trove.guestagent.datastore.experimental.mongodb import manager
 from trove.guestagent.datastore.experimental.mongodb import service
-from trove.tests.bench import baseline
-from trove.tests.bench import recording
-from trove.tests.bench import timing
-from trove.tests import helpers
 
 CONF = cfg.CONF
 

@@ -13,7 +13,7 @@
 """The guest agent over RabbitMQ, for the benchmark's RPC figures.
 
 The agent is ``trove-guestagent`` in a process of its own
-(:class:`trove.tests.agent.AgentProcess`) on the benchmark's server,
+(:class:`tools.harness.agent.AgentProcess`) on the benchmark's server,
 logging INFO to a file as an agent does. The benchmark process calls it
 through the caller API (:mod:`trove.guestagent.api`) with a request
 context as Trove's API sends one, exactly as Trove's taskmanager does.
@@ -26,10 +26,10 @@ import os
 
 from oslo_context import context
 
+from tools.harness import agent as agent_process
+from tools.harness import messaging as test_messaging
 from trove.common import rpc
 from trove.guestagent import api
-from trove.tests import agent as agent_process
-from trove.tests import messaging as test_messaging
 
 # Trove's taskmanager retries an unreachable bus without end; a benchmark
 # gives up after this many retries and says why.

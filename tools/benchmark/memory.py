@@ -12,7 +12,7 @@
 
 """The agent's peak memory while it lists every database on the server.
 
-The agent is a process of its own (``python -m trove.tests.bench.memory``),
+The agent is a process of its own (``python -m tools.benchmark.memory``),
 so that nothing the benchmark itself holds counts. It connects through
 the plugin's pooled client, takes its resident size as the idle figure,
 resets the kernel's high-water mark, lists (first page, full walk by
@@ -27,13 +27,14 @@ import json
 import subprocess
 import sys
 
+from tools.harness import helpers
+from tools.harness import process
 from trove.common import cfg
-from trove.tests import helpers
 
 CONF = cfg.CONF
 TARGET_MIB = 50
 TIMEOUT = 600
-AGENT_MODULE = 'trove.tests.bench.memory'
+AGENT_MODULE = 'tools.benchmark.memory'
 
 MemoryResult = collections.namedtuple(
     'MemoryResult', ['databases', 'idle_kib', 'peak_kib', 'listed',
@@ -91,8 +92,8 @@ def measure(host, port, credentials_file, page=100):
         [sys.executable, '-m', AGENT_MODULE, '--host', host, '--port',
          str(port), '--credentials-file', credentials_file, '--page',
          str(page)],
-        stdin=subprocess.DEVNULL, capture_output=True, text=True,
-        timeout=TIMEOUT)
+        cwd=process.ROOT, stdin=subprocess.DEVNULL, capture_output=True,
+        text=True, timeout=TIMEOUT)
     if completed.returncode:
         raise RuntimeError('the memory agent failed (%d):\n%s'
                            % (completed.returncode, completed.stderr))

@@ -38,8 +38,8 @@ import functools
 
 import pymongo
 
+from tools.harness import helpers
 from trove.guestagent.datastore.experimental.mongodb import service
-from trove.tests import helpers
 
 _SERVER_DATABASES = frozenset(helpers.SERVER_DATABASES)
 # Written out here rather than taken from the plugin: the floor must not

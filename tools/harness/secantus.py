@@ -30,7 +30,6 @@ import json
 import os
 import secrets
 import signal
-import subprocess
 import sys
 import tempfile
 from urllib import parse
@@ -38,7 +37,8 @@ from urllib import parse
 import pymongo
 from pymongo import errors as pymongo_errors
 
-from trove.tests import helpers
+from tools.harness import helpers
+from tools.harness import process
 
 EXTERNAL_URL_VARIABLE = 'TROVE_TEST_MONGODB_URL'
 
@@ -64,12 +64,11 @@ class ServerExitedError(RuntimeError):
 
 def write_credentials(path, username, password):
     """Write an os_admin credentials file readable by its owner only."""
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(descriptor, 'w') as stream:
-        json.dump({'username': username, 'password': password}, stream)
+    helpers.write_private(path, json.dumps({'username': username,
+                                            'password': password}))
 
 
-class SecantusServer:
+class SecantusServer(process.ChildProcess):
     """One SecantusDB server process on 127.0.0.1 with its own storage.
 
     :param roles: the os_admin roles, or ``None`` to run without auth.
@@ -79,6 +78,7 @@ class SecantusServer:
 
     external = False
     host = '127.0.0.1'
+    stop_timeout = 20.0
 
     admin_user = OS_ADMIN
 
@@ -86,13 +86,15 @@ class SecantusServer:
         self.roles = tuple(roles) if roles is not None else None
         self.test_commands = test_commands
         self.workdir = workdir or tempfile.mkdtemp(prefix='trove-secantus-')
+        super().__init__(
+            'SecantusDB',
+            output_file=os.path.join(self.workdir, 'server.log'),
+            error=ServerStartError)
         self.storage = os.path.join(self.workdir, 'data')
-        self.log_path = os.path.join(self.workdir, 'server.log')
         self.credentials_file = os.path.join(self.workdir, 'os_admin.json')
         self.admin_password = secrets.token_urlsafe(18)
         self.root_password = secrets.token_urlsafe(18)
         self.port = helpers.free_port()
-        self._process = None
         self._frozen = False
         self._provisioned = False
 
@@ -101,8 +103,9 @@ class SecantusServer:
         return self.roles is not None
 
     @property
-    def running(self):
-        return self._process is not None and self._process.poll() is None
+    def log_path(self):
+        """The server's output, its log included."""
+        return self.output_file
 
     def start(self):
         if not self._provisioned:
@@ -142,36 +145,26 @@ class SecantusServer:
             args.append('--auth')
         if self.test_commands:
             args.append('--enable-test-commands')
-        with open(self.log_path, 'ab') as log:
-            self._process = subprocess.Popen(
-                args, stdin=subprocess.DEVNULL, stdout=log,
-                stderr=subprocess.STDOUT, close_fds=True)
-        self._wait_until_ready()
-
-    def _wait_until_ready(self):
+        self.launch(args)
         client = pymongo.MongoClient(self.host, self.port,
                                      directConnection=True,
                                      serverSelectionTimeoutMS=250)
         try:
-            helpers.poll(lambda: self._answers(client), START_TIMEOUT,
-                         'SecantusDB answering on port %d' % self.port,
-                         details=self.log_tail)
-        except helpers.PollTimeout as exc:
-            self.kill()
-            raise ServerStartError(str(exc)) from None
+            self.wait_until_ready(lambda: self._answers(client),
+                                  START_TIMEOUT)
         finally:
             client.close()
 
-    def _answers(self, client):
-        if self._process.poll() is not None:
-            raise ServerStartError(
-                'SecantusDB exited with status %s:\n%s'
-                % (self._process.returncode, self.log_tail()))
+    @staticmethod
+    def _answers(client):
         try:
             client.admin.command('ping')
         except pymongo_errors.ConnectionFailure:
             return False
         return True
+
+    def details(self):
+        return self.log_tail()
 
     def log_tail(self, lines=20):
         try:
@@ -180,28 +173,15 @@ class SecantusServer:
         except OSError:
             return '(no server log)'
 
-    def stop(self):
-        """Shut the server down cleanly (SIGTERM) and wait for it."""
-        self._end(signal.SIGTERM)
+    def ask_to_stop(self):
+        # A stopped process would hold SIGTERM until it is continued.
+        self.thaw()
+        super().ask_to_stop()
 
     def kill(self):
         """Kill the server at once (SIGKILL), as a crash would."""
-        self._end(signal.SIGKILL)
-
-    def _end(self, signum):
-        if self._process is None:
-            return
-        if self._process.poll() is None:
-            # A stopped process would hold SIGTERM until it is continued.
-            self.thaw()
-            self._process.send_signal(signum)
-            try:
-                self._process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self._process.kill()
-                self._process.wait()
-        self._process = None
-        self._frozen = False
+        self.thaw()
+        super().kill()
 
     def discard(self):
         """Stop the server for good (its files stay in ``workdir``)."""
@@ -215,7 +195,7 @@ class SecantusServer:
         """
         if self._frozen:
             return
-        self._process.send_signal(signal.SIGSTOP)
+        self.signal(signal.SIGSTOP)
         # kill() returns as soon as the signal is queued, and the server's
         # threads stop one by one after that: a thread still running can
         # answer a request sent in the meantime. The kernel reports the
@@ -233,7 +213,7 @@ class SecantusServer:
         if not self._frozen:
             return
         # SIGCONT wakes every stopped thread before kill() returns.
-        self._process.send_signal(signal.SIGCONT)
+        self.signal(signal.SIGCONT)
         self._frozen = False
 
     def restart(self):
