@@ -262,7 +262,6 @@ class RefusedCredentialsTest(StockTroveTestCase):
             self.instance_id)['api_status'])
         self.assertIn('refused the credentials', self.agent.wait_for_log(
             'Reporting mongodb as unknown', timeout=10.0))
-        with open(credentials, 'w') as stream:
-            stream.write(good)
+        helpers.write_private(credentials, good)
         self.trove.wait_for_status(self.instance_id, 'healthy',
                                    timeout=STATUS_TIMEOUT)

@@ -141,12 +141,13 @@ class GuestAgentProcessTest(base.TestCase):
                     'debug = true\nprepare_marker_file = %s/prepare.end\n'
                     % (self.log_file, workdir))
         # As Trove 26's taskmanager writes it, keys unknown here included.
-        with open(os.path.join(workdir, 'guest_info.conf'), 'w') as f:
-            f.write('[DEFAULT]\nguest_id=g-dir\ndatastore_manager=mongodb\n'
-                    'datastore_version=7.0\ntenant_id=t-9\n'
-                    'datastore_registry_ext=None\nreplication_strategy=\n'
-                    'ssl_mode=None\nnetwork_isolation=False\n'
-                    'instance_rpc_encr_key=%s\n' % KEY)
+        helpers.write_private(
+            os.path.join(workdir, 'guest_info.conf'),
+            '[DEFAULT]\nguest_id=g-dir\ndatastore_manager=mongodb\n'
+            'datastore_version=7.0\ntenant_id=t-9\n'
+            'datastore_registry_ext=None\nreplication_strategy=\n'
+            'ssl_mode=None\nnetwork_isolation=False\n'
+            'instance_rpc_encr_key=%s\n' % KEY)
         process = subprocess.Popen(
             [sys.executable, '-m', 'trove.cmd.guest', '--config-dir',
              workdir], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
@@ -229,9 +230,7 @@ class GuestAgentProcessTest(base.TestCase):
             '0640, so users other than its owner may read the admin '
             'password. Run "chmod 600 %s".'
             % (self.credentials, self.credentials))
-        with open(self.credentials, 'w') as stream:
-            stream.write('{"username": "os_admin"')
-        os.chmod(self.credentials, 0o600)
+        helpers.write_private(self.credentials, '{"username": "os_admin"')
         self.assert_refused_at_start(
             'Cannot use the MongoDB admin credentials file %s: it is not '
             'valid UTF-8 JSON.' % self.credentials)

@@ -24,6 +24,7 @@ from trove.guestagent.datastore.experimental.mongodb import connection
 from trove.guestagent.datastore.experimental.mongodb import credentials
 from trove.guestagent.datastore.experimental.mongodb import service
 from trove.tests import base
+from trove.tests import helpers
 
 
 class ConnectionPoolTest(base.TestCase):
@@ -47,9 +48,8 @@ class ConnectionPoolTest(base.TestCase):
             pymongo.MongoClient, 'close', close))
 
     def write_credentials(self, password):
-        with open(self.path, 'w') as stream:
-            json.dump({'username': 'os_admin', 'password': password}, stream)
-        os.chmod(self.path, 0o600)
+        helpers.write_private(self.path, json.dumps(
+            {'username': 'os_admin', 'password': password}))
         self.add_secret(password)
 
     def held(self):

@@ -18,6 +18,7 @@ import fixtures
 from trove.common import exception
 from trove.guestagent.datastore.experimental.mongodb import credentials
 from trove.tests import base
+from trove.tests import helpers
 
 
 class LoadCredentialsTest(base.TestCase):
@@ -28,8 +29,7 @@ class LoadCredentialsTest(base.TestCase):
                                  'os_admin.json')
 
     def write(self, content, mode=0o600):
-        with open(self.path, 'w') as stream:
-            stream.write(content)
+        helpers.write_private(self.path, content)
         os.chmod(self.path, mode)
 
     def test_absent_file_means_no_credentials(self):
