@@ -10,115 +10,22 @@
 #    License for the specific language governing permissions and limitations
 #    under the License.
 
-import base64
-import hashlib
 import json
-import os
-
-from cryptography.hazmat.primitives import ciphers
-from cryptography.hazmat.primitives.ciphers import algorithms
-from cryptography.hazmat.primitives.ciphers import modes
 
 from oslo_context import context as oslo_context
 
 from trove.common import context as trove_context
-from trove.common import crypto
 from trove.common import rpc
 from trove.common import secure_rpc
 from trove.tests import base
+from trove.tests.unittests.common import trove_scheme
 
-KEY = 'Yq1sT0p8cW4bN6vZ2xK9mD3fH7jL5rQe'
-OTHER_KEY = 'Hs2vB9qL4xN7cT1mR8wK3zP6dF0gJ5yA'
-PAYLOADS = [{'_name': 'sales', '_character_set': None, '_collate': None}]
-# Made by upstream Trove 26.0.0's own trove.common.crypto_utils
-# (encode_data(encrypt_data(jsonutils.dumps(PAYLOADS), KEY))), so that
-# this module is checked against Trove's bytes, not against itself.
-TROVE_CIPHERTEXT = (
-    'sW9IEttEFe+iCOgGQrQ/S/7QRnMzBoiObJj5cVaZvBGDtFwxT4Qo8w5Bqm6H0bS/'
-    'HmjUqvKbXCduhOFglcB1nJjwRER8CIsbKciOl6Rua54=')
-TROVE_CONTEXT = (
-    '1Gi+SVRAzsvG1VpcwsXHzGl5+rPDvPBbFt1MsZonoLCx52NOLNEhUe//VHdqOT68'
-    'SBlEyc5xYaBRxkQT/WLjCQ==')
-
-
-def _aes(key, iv):
-    # Trove's scheme, from its description, with the cipher library alone.
-    return ciphers.Cipher(
-        algorithms.AES(hashlib.md5(key.encode()).hexdigest().encode()),
-        modes.CBC(iv))
-
-
-def trove_encrypt(plain, key):
-    """``plain`` (bytes) as Trove encrypts a value's JSON text."""
-    count = 16 - len(plain) % 16
-    iv = os.urandom(16)
-    encryptor = _aes(key, iv).encryptor()
-    sealed = encryptor.update(plain + bytes([count]) * count)
-    return base64.b64encode(iv + sealed + encryptor.finalize()).decode()
-
-
-def trove_decrypt(text, key):
-    """The value of ``text`` as Trove decrypts it."""
-    sealed = base64.b64decode(text)
-    decryptor = _aes(key, sealed[:16]).decryptor()
-    plain = decryptor.update(sealed[16:]) + decryptor.finalize()
-    return json.loads(plain[:-plain[-1]])
-
-
-class CryptoTest(base.TestCase):
-
-    def setUp(self):
-        super().setUp()
-        self.add_secret(KEY)
-
-    def test_what_trove_encrypted_decrypts(self):
-        self.assertEqual(PAYLOADS, crypto.decrypt(TROVE_CIPHERTEXT, KEY))
-
-    def test_a_round_trip_gives_the_value_back_with_a_fresh_iv(self):
-        first = crypto.encrypt(PAYLOADS, KEY)
-        second = crypto.encrypt(PAYLOADS, KEY)
-        self.assertNotEqual(first, second)
-        self.assertEqual(PAYLOADS, crypto.decrypt(first, KEY))
-        self.assertEqual(PAYLOADS, trove_decrypt(first, KEY))
-        sealed = base64.b64decode(first)
-        self.assertEqual(0, len(sealed) % 16)
-        self.assertNotIn(b'sales', sealed)
-
-    def assert_refused(self, text, key, meaning):
-        error = self.assertRaises(crypto.DecryptionError, crypto.decrypt,
-                                  text, key)
-        self.assertIn(meaning, str(error))
-        # assertNotIn would print the key itself when it fails.
-        self.assertFalse(key in str(error), 'the key is in the message')
-        return error
-
-    def test_another_key_is_refused(self):
-        self.assert_refused(TROVE_CIPHERTEXT, OTHER_KEY, 'another key')
-
-    def test_an_altered_last_block_is_refused(self):
-        sealed = bytearray(base64.b64decode(TROVE_CIPHERTEXT))
-        sealed[-1] ^= 0x01
-        self.assert_refused(base64.b64encode(bytes(sealed)).decode(), KEY,
-                            'altered')
-
-    def test_bad_padding_and_a_bad_plaintext_are_told_alike(self):
-        # Told apart, they would let anyone on the message bus decrypt and
-        # forge messages (a padding oracle).
-        bad_padding = bytearray(base64.b64decode(TROVE_CIPHERTEXT))
-        bad_padding[-1] ^= 0x01
-        not_json = trove_encrypt(b'\xff\xfe not JSON', KEY)
-        self.assertEqual(
-            str(self.assert_refused(
-                base64.b64encode(bytes(bad_padding)).decode(), KEY,
-                'another key')),
-            str(self.assert_refused(not_json, KEY, 'another key')))
-
-    def test_plaintext_is_refused(self):
-        self.assert_refused(json.dumps(PAYLOADS), KEY, 'not base64')
-        self.assert_refused(PAYLOADS, KEY,
-                            'a list came where encrypted text')
-        self.assert_refused(base64.b64encode(b'x' * 40).decode(), KEY,
-                            'not an IV and whole AES blocks')
+KEY = trove_scheme.KEY
+OTHER_KEY = trove_scheme.OTHER_KEY
+PAYLOADS = trove_scheme.PAYLOADS
+TROVE_CIPHERTEXT = trove_scheme.TROVE_CIPHERTEXT
+TROVE_CONTEXT = trove_scheme.TROVE_CONTEXT
+trove_decrypt = trove_scheme.trove_decrypt
 
 
 class SecureSerializerTest(base.TestCase):

@@ -15,28 +15,13 @@
 import os
 from unittest import mock
 
-from trove.common import context as trove_context
 from trove.common import exception
-from trove.common import rpc
-from trove.guestagent import conductor
 from trove.guestagent.datastore.experimental.mongodb import manager
-from trove.tests import base
 from trove.tests.unittests.guestagent import stand_ins
 
-# What Trove's API serializes into the context of a database-create: its
-# DBaaSDatabaseCreate notification, marked for the guest to finish.
-NOTIFICATION = {'notification_classname':
-                'trove.common.notification.DBaaSDatabaseCreate',
-                'server_type': 'guest', 'request_id': 'req-n1',
-                'tenant_id': 't1', 'client_ip': '10.0.0.1',
-                'server_ip': '10.0.0.2', 'instance_id': 'i1',
-                'dbname': 'sales'}
-REFUSED = exception.InvalidDatabaseRequest(problems="'x.y' is bad")
-
-
-def context_with(notification):
-    return trove_context.RequestContext.from_dict(
-        {'request_id': 'req-n1', 'trove_notification': notification})
+NOTIFICATION = stand_ins.NOTIFICATION
+REFUSED = stand_ins.REFUSED
+context_with = stand_ins.context_with
 
 
 class OutcomeReportTest(stand_ins.ManagerTestCase):
@@ -185,31 +170,3 @@ class PrepareTest(stand_ins.ManagerTestCase):
         self.assertTrue(self.manager.prepare_completed())
         self.admin.create_database.assert_called_once_with(
             [{'_name': 'sales'}])
-
-
-class ConductorApiTest(base.TestCase):
-    """What goes to trove-conductor for a request's notification."""
-
-    def setUp(self):
-        super().setUp()
-        self.client = mock.Mock()
-        with mock.patch.object(rpc, 'get_conductor_client',
-                               return_value=self.client):
-            self.api = conductor.API('guest-7')
-
-    def test_the_context_s_notification_goes_back_for_this_guest(self):
-        ctxt = context_with(dict(NOTIFICATION))
-        self.api.notify_end(ctxt)
-        self.client.cast.assert_called_once_with(
-            ctxt, 'notify_end',
-            serialized_notification=dict(NOTIFICATION, instance_id='guest-7'),
-            notification_args={})
-
-    def test_a_failure_goes_back_as_its_class_and_message(self):
-        ctxt = context_with(dict(NOTIFICATION))
-        self.api.notify_exc_info(ctxt, REFUSED)
-        self.client.cast.assert_called_once_with(
-            ctxt, 'notify_exc_info',
-            serialized_notification=dict(NOTIFICATION, instance_id='guest-7'),
-            message=str(REFUSED),
-            exception=['InvalidDatabaseRequest: %s' % REFUSED])
