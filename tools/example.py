@@ -53,9 +53,10 @@ if not __package__:
 
 from oslo_log import log as logging
 
-# trove.cmd first: it quiets a warning oslo.messaging's imports print.
 from tools.harness import agent as agent_process
 from tools.harness import secantus
+# trove.cmd before the rest of trove: it quiets a warning oslo.messaging's
+# imports print.
 from trove.cmd import mongodb
 from trove.common import cfg
 from trove.common import rpc
