@@ -24,6 +24,7 @@ import time
 from pymongo import errors as pymongo_errors
 
 from trove.common import exception
+from trove.guestagent.datastore.experimental.mongodb import exceptions
 from trove.guestagent.datastore.experimental.mongodb import service
 from trove.tests.functional import base
 from trove.tests import helpers
@@ -224,7 +225,7 @@ class DatabaseCommandsMixin:
         self.conf.config(group='mongodb', mongodb_port=port,
                          server_selection_timeout=1.0)
         started = time.monotonic()
-        error = self.assertRaises(exception.MongoDBConnectionError,
+        error = self.assertRaises(exceptions.MongoDBConnectionError,
                                   self.admin.list_databases)
         # Generous: the point is that it does not hang.
         self.assertLess(time.monotonic() - started, 10)
@@ -234,7 +235,7 @@ class DatabaseCommandsMixin:
         self.admin.create_database(payloads('sales'))
         self.conf.config(group='mongodb', mongodb_port=helpers.free_port(),
                          server_selection_timeout=0.5)
-        self.assertRaises(exception.MongoDBConnectionError,
+        self.assertRaises(exceptions.MongoDBConnectionError,
                           self.admin.list_database_names)
         self.conf.config(group='mongodb', mongodb_port=self.server.port)
         self.assertIn('sales', self.admin.list_database_names())
@@ -287,7 +288,7 @@ class SpecRolesTest(DatabaseCommandsMixin, base.FunctionalTestCase):
                                    'not-the-pw-1')
         self.add_secret('not-the-pw-1')
         self.conf.config(group='mongodb', admin_credentials_file=path)
-        error = self.assertRaises(exception.MongoDBAuthenticationError,
+        error = self.assertRaises(exceptions.MongoDBAuthenticationError,
                                   self.admin.list_database_names)
         self.assertIn(self.server.admin_user, str(error))
         self.assertIn(path, str(error))
@@ -306,7 +307,7 @@ class SpecRolesTest(DatabaseCommandsMixin, base.FunctionalTestCase):
         error = self.assertRaises(exception.DatabaseCreateError,
                                   self.admin.create_database,
                                   payloads('sales'))
-        self.assertIsInstance(error.__cause__, exception.MongoDBUnauthorized)
+        self.assertIsInstance(error.__cause__, exceptions.MongoDBUnauthorized)
         self.assertIn('reader', str(error))
         self.assertIn('on database sales', str(error))
         self.assertNotIn('sales', self.server_names())
@@ -314,7 +315,7 @@ class SpecRolesTest(DatabaseCommandsMixin, base.FunctionalTestCase):
     def test_readable_credentials_file_is_refused(self):
         os.chmod(self.server.credentials_file, 0o640)
         self.addCleanup(os.chmod, self.server.credentials_file, 0o600)
-        error = self.assertRaises(exception.CredentialsFileError,
+        error = self.assertRaises(exceptions.CredentialsFileError,
                                   self.admin.list_database_names)
         self.assertIn(self.server.credentials_file, str(error))
         self.assertIn('0640', str(error))

@@ -32,7 +32,7 @@ Without a reachable broker these tests fail: they never skip.
 import time
 
 from trove.common import cfg
-from trove.common import exception
+from trove.guestagent.datastore.experimental.mongodb import exceptions
 from trove.tests import agent as agent_process
 from trove.tests.functional import reliability
 from trove.tests.functional import test_rpc_e2e
@@ -122,7 +122,7 @@ class AgentAcrossMongoDBOutageTest(test_rpc_e2e.AgentTestCase):
         shows that the answer came within the call timeout.
         """
         started = time.monotonic()
-        error = self.assertRaises(exception.MongoDBConnectionError,
+        error = self.assertRaises(exceptions.MongoDBConnectionError,
                                   self.api.list_databases)
         elapsed = time.monotonic() - started
         message = str(error)

@@ -20,6 +20,7 @@ import fixtures
 
 from trove.cmd import mongodb
 from trove.common import exception
+from trove.guestagent.datastore.experimental.mongodb import exceptions
 from trove.tests import base
 from trove.tests import helpers
 
@@ -225,7 +226,7 @@ class CommandTest(CommandTestCase):
 
     def test_mongodb_errors_print_their_message(self):
         self.guest.list_databases = mock.Mock(
-            side_effect=exception.MongoDBUnreachable(
+            side_effect=exceptions.MongoDBUnreachable(
                 host='h', port=1, timeout=2, operation='listDatabases',
                 reason='refused'))
         self.assert_one_error_line(self.run_command('database-list', 'i1'),

@@ -14,21 +14,22 @@ import inspect
 import re
 
 from trove.common import exception
+from trove.guestagent.datastore.experimental.mongodb import exceptions
 from trove.tests import base
 
 
 def error_classes():
-    """Every exception class the module defines."""
-    return [cls for _name, cls in inspect.getmembers(exception,
-                                                     inspect.isclass)
+    """Every exception class the project's error modules define."""
+    return [cls for module in (exception, exceptions)
+            for _name, cls in inspect.getmembers(module, inspect.isclass)
             if issubclass(cls, BaseException)
-            and cls.__module__ == exception.__name__]
+            and cls.__module__ == module.__name__]
 
 
 class TroveErrorTest(base.TestCase):
 
     def test_message_is_filled_from_keyword_arguments(self):
-        error = exception.MongoDBUnreachable(
+        error = exceptions.MongoDBUnreachable(
             host='db1', port=27017, timeout=3.0, operation='listDatabases',
             reason='refused')
         self.assertIn('db1:27017', str(error))

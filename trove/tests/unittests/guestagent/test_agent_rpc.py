@@ -28,6 +28,7 @@ from trove.common import rpc
 from trove.common import secure_rpc
 from trove.guestagent import agent as guest_agent
 from trove.guestagent import api
+from trove.guestagent.datastore.experimental.mongodb import exceptions
 from trove.guestagent.datastore.experimental.mongodb import manager
 from trove.guestagent.datastore.experimental.mongodb import service
 from trove.tests import base
@@ -111,13 +112,13 @@ class AgentOverRPCTest(base.TestCase):
 
     def test_a_failed_call_raises_the_agent_error_with_its_message(self):
         self.admin.list_databases.side_effect = (
-            exception.MongoDBUnreachable(host='h', port=1, timeout=2,
-                                         operation='listDatabases',
-                                         reason='refused'))
-        error = self.assertRaises(exception.MongoDBConnectionError,
+            exceptions.MongoDBUnreachable(host='h', port=1, timeout=2,
+                                          operation='listDatabases',
+                                          reason='refused'))
+        error = self.assertRaises(exceptions.MongoDBConnectionError,
                                   self.api.list_databases)
-        self.assertIs(exception.MongoDBUnreachable, type(error))
-        self.assertEqual(exception.MongoDBUnreachable(
+        self.assertIs(exceptions.MongoDBUnreachable, type(error))
+        self.assertEqual(exceptions.MongoDBUnreachable(
             host='h', port=1, timeout=2, operation='listDatabases',
             reason='refused').message, str(error))
         self.assert_logged('ERROR', 'Request list_databases failed: Cannot '
@@ -144,18 +145,18 @@ class AgentOverRPCTest(base.TestCase):
     def test_a_rebuilt_remote_error_is_given_back_as_raised(self):
         # What oslo.messaging makes of the agent's error over a real bus:
         # a subclass whose str() appends the agent's traceback.
-        original = exception.MongoDBUnreachable(
+        original = exceptions.MongoDBUnreachable(
             host='h', port=1, timeout=2, operation='listDatabases',
             reason='refused')
         remote_class = type('MongoDBUnreachable_Remote',
-                            (exception.MongoDBUnreachable,),
+                            (exceptions.MongoDBUnreachable,),
                             {'__str__': lambda self: 'msg\nTraceback...'})
         rebuilt = remote_class(original.message, **original.kwargs)
         with mock.patch.object(self.api.client, 'prepare') as prepare:
             prepare.return_value.call.side_effect = rebuilt
-            error = self.assertRaises(exception.MongoDBConnectionError,
+            error = self.assertRaises(exceptions.MongoDBConnectionError,
                                       self.api.list_databases)
-        self.assertIs(exception.MongoDBUnreachable, type(error))
+        self.assertIs(exceptions.MongoDBUnreachable, type(error))
         self.assertEqual(original.message, str(error))
 
     def test_unsupported_operation(self):

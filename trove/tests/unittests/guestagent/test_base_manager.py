@@ -19,6 +19,7 @@ from trove.common import context as trove_context
 from trove.common import exception
 from trove.common import rpc
 from trove.guestagent import conductor
+from trove.guestagent.datastore.experimental.mongodb import exceptions
 from trove.guestagent.datastore.experimental.mongodb import manager
 from trove.tests import base
 from trove.tests.unittests.guestagent import stand_ins
@@ -128,15 +129,15 @@ class HeartbeatTest(stand_ins.ManagerTestCase):
         self.prepared()
         outcomes = [
             (None, 'healthy'),
-            (exception.MongoDBUnreachable(
+            (exceptions.MongoDBUnreachable(
                 host='h', port=1, timeout=1, operation='listDatabases',
                 reason='refused'), 'shutdown'),
-            (exception.MongoDBTimeout(
+            (exceptions.MongoDBTimeout(
                 host='h', port=1, timeout=1, operation='listDatabases',
                 database='admin', bound='b'), 'shutdown'),
-            (exception.MongoDBAuthenticationError(
+            (exceptions.MongoDBAuthenticationError(
                 user='os_admin', path='/f'), 'unknown'),
-            (exception.MongoDBNotPrimary(
+            (exceptions.MongoDBNotPrimary(
                 host='h', port=1, operation='listDatabases',
                 database='admin', reason='NotWritablePrimary'), 'unknown'),
             (None, 'healthy'),

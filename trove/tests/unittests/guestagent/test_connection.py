@@ -19,9 +19,9 @@ import fixtures
 import pymongo
 from pymongo import errors as pymongo_errors
 
-from trove.common import exception
 from trove.guestagent.datastore.experimental.mongodb import connection
 from trove.guestagent.datastore.experimental.mongodb import credentials
+from trove.guestagent.datastore.experimental.mongodb import exceptions
 from trove.guestagent.datastore.experimental.mongodb import service
 from trove.tests import base
 
@@ -152,7 +152,7 @@ class ConnectionPoolTest(base.TestCase):
                 def refuse():
                     with conn.translated('create', 'd'):
                         raise refusal
-                self.assertRaises(exception.MongoDBError, refuse)
+                self.assertRaises(exceptions.MongoDBError, refuse)
             self.assertEqual([first], self.closed)
             self.assertIsNot(first, self.client())
 
@@ -165,7 +165,7 @@ class ConnectionPoolTest(base.TestCase):
     def test_unsafe_credentials_file_is_refused(self):
         self.write_credentials('pw-secret-1')
         os.chmod(self.path, 0o644)
-        self.assertRaises(exception.CredentialsFileError, self.client)
+        self.assertRaises(exceptions.CredentialsFileError, self.client)
 
     def test_process_wide_pool(self):
         self.assertIs(connection.get_pool(), connection.get_pool())

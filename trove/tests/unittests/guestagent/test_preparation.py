@@ -15,7 +15,7 @@ from unittest import mock
 
 import fixtures
 
-from trove.common import exception
+from trove.guestagent.datastore.experimental.mongodb import exceptions
 from trove.tests.unittests.guestagent import stand_ins
 
 ROOT_PASSWORD = 'root-pw-7c1'
@@ -112,12 +112,12 @@ class PrepareTest(stand_ins.ManagerTestCase):
 
     def test_a_failed_create_still_completes_prepare(self):
         self.admin.create_database.side_effect = (
-            exception.MongoDBUnreachable(host='h', port=1, timeout=1,
-                                         operation='listDatabases',
-                                         reason='down'))
+            exceptions.MongoDBUnreachable(host='h', port=1, timeout=1,
+                                          operation='listDatabases',
+                                          reason='down'))
         self.admin.check_access.side_effect = (
             self.admin.create_database.side_effect)
-        self.assertRaises(exception.MongoDBConnectionError,
+        self.assertRaises(exceptions.MongoDBConnectionError,
                           self.manager.prepare, None,
                           **trove_prepare_arguments())
         self.assertTrue(os.path.exists(self.marker))

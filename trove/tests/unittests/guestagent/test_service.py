@@ -21,6 +21,7 @@ from pymongo import errors as pymongo_errors
 from trove.common import exception
 from trove.guestagent.datastore.experimental.mongodb import connection
 from trove.guestagent.datastore.experimental.mongodb import errors
+from trove.guestagent.datastore.experimental.mongodb import exceptions
 from trove.guestagent.datastore.experimental.mongodb import service
 from trove.tests import base
 from trove.tests import helpers
@@ -214,7 +215,7 @@ class CreateDatabaseTest(base.TestCase):
                                       self.admin.create_database,
                                       payloads('a', 'b', 'c'))
             self.assertIsInstance(error.__cause__,
-                                  exception.MongoDBConnectionLost)
+                                  exceptions.MongoDBConnectionLost)
             # The server may have applied 'b' and died before it answered.
             self.assertIn('Perhaps created: b', str(error))
             self.assertIn('Not created: c.', str(error))
@@ -238,7 +239,7 @@ class CreateDatabaseTest(base.TestCase):
         error = self.assertRaises(exception.DatabaseCreateError,
                                   self.admin.create_database,
                                   payloads('a', 'b', 'c'))
-        self.assertIsInstance(error.__cause__, exception.MongoDBTimeout)
+        self.assertIsInstance(error.__cause__, exceptions.MongoDBTimeout)
         self.assertEqual('b', error.kwargs['uncertain'])
         self.assertIn('within 30.0 s ([mongodb] operation_timeout)',
                       str(error))
@@ -249,7 +250,7 @@ class CreateDatabaseTest(base.TestCase):
         error = self.assertRaises(exception.DatabaseCreateError,
                                   self.admin.create_database,
                                   payloads('a', 'b', 'c'))
-        self.assertIsInstance(error.__cause__, exception.MongoDBUnreachable)
+        self.assertIsInstance(error.__cause__, exceptions.MongoDBUnreachable)
         self.assertIsNone(error.kwargs['uncertain'])
         self.assertEqual(['b', 'c'], error.kwargs['not_created'])
         self.assertNotIn('Perhaps', str(error))
@@ -263,7 +264,7 @@ class CreateDatabaseTest(base.TestCase):
         error = self.assertRaises(exception.DatabaseCreateError,
                                   self.admin.create_database,
                                   payloads('a', 'b', 'c'))
-        self.assertIsInstance(error.__cause__, exception.MongoDBNotPrimary)
+        self.assertIsInstance(error.__cause__, exceptions.MongoDBNotPrimary)
         self.assertEqual((['a'], True, None, ['b', 'c']),
                          (error.kwargs['created'], error.kwargs['on_disk'],
                           error.kwargs['uncertain'],
@@ -276,7 +277,7 @@ class CreateDatabaseTest(base.TestCase):
         error = self.assertRaises(exception.DatabaseCreateError,
                                   self.admin.create_database,
                                   payloads('a', 'b', 'c'))
-        self.assertIsInstance(error.__cause__, exception.MongoDBNotDurable)
+        self.assertIsInstance(error.__cause__, exceptions.MongoDBNotDurable)
         self.assertEqual((['a', 'b'], False, None, ['c']),
                          (error.kwargs['created'], error.kwargs['on_disk'],
                           error.kwargs['uncertain'],
@@ -453,7 +454,7 @@ class DeleteDatabaseTest(base.TestCase):
                                   self.admin.delete_database,
                                   helpers.payload('sales'))
         self.assertIsInstance(error.__cause__,
-                              exception.MongoDBConnectionError)
+                              exceptions.MongoDBConnectionError)
         self.assertIn("Database 'sales' was dropped, but", str(error))
         self.assertIn('delete it again', str(error))
 
@@ -467,7 +468,7 @@ class DeleteDatabaseTest(base.TestCase):
         error = self.assertRaises(exception.DatabaseDeleteError,
                                   self.admin.delete_database,
                                   helpers.payload('sales'))
-        self.assertIsInstance(error.__cause__, exception.MongoDBNotDurable)
+        self.assertIsInstance(error.__cause__, exceptions.MongoDBNotDurable)
         self.assertIn("Database 'sales' was dropped, but", str(error))
 
     def test_missing_database_is_refused_and_not_dropped(self):
@@ -747,7 +748,7 @@ class UserServiceTest(base.TestCase):
 
     def test_a_short_password_is_masked_without_masking_the_message(self):
         # 'o' is in the message's own words ("MongoDB"), which stay.
-        error = exception.MongoDBOperationError(
+        error = exceptions.MongoDBOperationError(
             operation='createUser', database='hr', reason='pwd o is bad',
             code=2)
         service._mask(error, 'o')

@@ -17,6 +17,7 @@ from oslo_log import log as logging
 from trove.common import cfg
 from trove.common import exception
 from trove.guestagent import conductor
+from trove.guestagent.datastore.experimental.mongodb import exceptions
 from trove.guestagent.datastore.experimental.mongodb import service
 from trove.guestagent.datastore import manager
 from trove.guestagent import request_log
@@ -165,7 +166,7 @@ class Manager(manager.Manager):
         """
         try:
             self.admin.check_access()
-        except exception.MongoDBConnectionError as exc:
+        except exceptions.MongoDBConnectionError as exc:
             return conductor.SHUTDOWN, exc
         except exception.TroveError as exc:
             return conductor.UNKNOWN, exc

@@ -27,6 +27,7 @@ from trove.common.i18n import _
 from trove.common import pagination
 from trove.guestagent.datastore.experimental.mongodb import connection
 from trove.guestagent.datastore.experimental.mongodb import errors
+from trove.guestagent.datastore.experimental.mongodb import exceptions
 from trove.guestagent.datastore.experimental.mongodb import validation
 from trove.guestagent.db import models
 
@@ -198,7 +199,7 @@ class MongoDBAdmin:
                          conn.client[name].command('usersInfo')['users']]
             try:
                 _journaled(conn, name, 'dropDatabase', 1)
-            except exception.MongoDBNotDurable as exc:
+            except exceptions.MongoDBNotDurable as exc:
                 raise exception.DatabaseDeleteError(name=name,
                                                     cause=exc) from exc
             if checkpoint:
@@ -703,7 +704,7 @@ def _create_all(conn, names, checkpoint):
     for index, name in enumerate(names):
         try:
             _create_placeholder(conn, name)
-        except exception.MongoDBNotDurable as exc:
+        except exceptions.MongoDBNotDurable as exc:
             # Created, but its journal write is not confirmed.
             raise _create_error(exc, created + [name], False, None,
                                 names[index + 1:]) from exc
@@ -725,7 +726,7 @@ def _stopped_creating(conn, cause, created, failed, rest, checkpoint):
     Without a checkpoint, each database created is in the journal: the
     server answered its create only then.
     """
-    if isinstance(cause, exception.MongoDBConnectionError):
+    if isinstance(cause, exceptions.MongoDBConnectionError):
         # No checkpoint: it would only wait for the server to come back.
         if cause.command_sent:
             # The server may have created it before the connection failed.
