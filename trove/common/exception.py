@@ -19,6 +19,9 @@ do about it. A message never contains a password or an auth token.
 
 from trove.common.i18n import _
 
+# How oslo.messaging names the class it rebuilds a remote error as.
+_REMOTE_SUFFIX = '_Remote'
+
 
 class TroveError(Exception):
     """Base of the project's own errors.
@@ -38,6 +41,20 @@ class TroveError(Exception):
 
     def __str__(self):
         return self.message
+
+    def as_raised(self):
+        """This error as it was raised: its class and message alone.
+
+        oslo.messaging rebuilds an error answered over RPC as a subclass,
+        named ``<class>_Remote``, whose ``str()`` appends the remote
+        traceback; and an error raised here carries its cause and
+        traceback. The copy has neither: the message says all there is to
+        say, to a caller and in an answer.
+        """
+        cls = type(self)
+        if cls.__name__.endswith(_REMOTE_SUFFIX):
+            cls = cls.__mro__[1]
+        return cls(self.message, **self.kwargs)
 
 
 class InvalidDatabaseRequest(TroveError, ValueError):

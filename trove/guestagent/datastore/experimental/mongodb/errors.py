@@ -93,8 +93,6 @@ class Translated:
 
     :param connection: the :class:`~.connection.Connection` in use; its
         target names the server and the user (never the password). When
-        the server refused the credentials or said it is not the primary,
-        the connection is marked for its pool to replace its client.
     :param operation: the server command sent in the block ("create").
     :param database: the database it is sent to.
     :param bound: :data:`OPERATION_TIMEOUT` or :data:`LISTING_TIMEOUT`,
@@ -120,12 +118,8 @@ class Translated:
                                               pymongo_errors.PyMongoError):
             return False
         sent = CHECKOUTS.count() != self.checkouts
-        error = _translation(self.connection, exc, self.operation,
-                             self.database, self.bound, sent)
-        if isinstance(error, (exceptions.MongoDBAuthenticationError,
-                              exceptions.MongoDBNotPrimary)):
-            self.connection.replace_client = True
-        raise error from exc
+        raise _translation(self.connection, exc, self.operation,
+                           self.database, self.bound, sent) from exc
 
 
 def _translation(connection, exc, operation, database, bound, sent):
