@@ -263,7 +263,8 @@ class CommandTest(CommandTestCase):
     def test_local_runs_the_manager_in_process(self):
         admin = mock.Mock()
         admin.list_databases.return_value = ([{'_name': 'x'}], None)
-        admin.create_database.return_value = ['y']
+        admin.create_database.return_value = {'created': ['y'],
+                                              'existed': []}
         with mock.patch('trove.guestagent.datastore.experimental.mongodb.'
                         'service.MongoDBAdmin', return_value=admin):
             self.assertEqual(0, self.run_command('--local', 'database-list',

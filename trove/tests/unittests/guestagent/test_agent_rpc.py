@@ -69,6 +69,13 @@ class AgentOverRPCTest(base.TestCase):
             self.agent.stop()
             self.assertTrue(self.agent.wait(10))
 
+    def admin_logs_its_listing(self):
+        """Have the stand-in admin log its request, as MongoDBAdmin does."""
+        def list_databases(*page):
+            service.LOG.debug('Listing databases %s.', page)
+            return [{'_name': 'a'}], None
+        self.admin.list_databases.side_effect = list_databases
+
     def wait_for_call(self, mocked):
         helpers.poll(lambda: mocked.called, 10, 'the call', interval=0.01)
 
@@ -190,6 +197,7 @@ class AgentOverRPCTest(base.TestCase):
     def test_the_token_never_reaches_a_log_at_debug(self):
         # Every record is captured at DEBUG; the registered token is looked
         # for in them after the test.
+        self.admin_logs_its_listing()
         self.api.rpc_ping()
         self.api.list_databases()
         self.assert_logged('DEBUG', 'Listing databases')
@@ -249,6 +257,7 @@ class AgentOverRPCTest(base.TestCase):
                          set(stats))
 
     def test_log_lines_carry_their_own_request_s_id(self):
+        self.admin_logs_its_listing()
         seen = []
 
         class ContextOfRecords(logging.Handler):

@@ -21,6 +21,7 @@ from trove.common import rpc
 from trove.guestagent import conductor
 from trove.guestagent.datastore.experimental.mongodb import exceptions
 from trove.guestagent.datastore.experimental.mongodb import manager
+from trove.guestagent import unsupported
 from trove.tests import base
 from trove.tests.unittests.guestagent import stand_ins
 
@@ -44,8 +45,11 @@ class OutcomeReportTest(stand_ins.ManagerTestCase):
     """Requests run as the RPC endpoint runs them, inside the report."""
 
     def serve(self, operation, ctxt, *args, **kwargs):
+        """Run ``operation``, a method's name or a refusal, as requested."""
+        if isinstance(operation, str):
+            operation = getattr(self.manager, operation)
         with self.manager.outcome_reported(ctxt, 'the request'):
-            return getattr(self.manager, operation)(ctxt, *args, **kwargs)
+            return operation(ctxt, *args, **kwargs)
 
     def test_a_success_ends_with_notify_end(self):
         ctxt = context_with(dict(NOTIFICATION))
@@ -67,8 +71,9 @@ class OutcomeReportTest(stand_ins.ManagerTestCase):
     def test_a_refused_operation_is_reported_as_a_failure(self):
         ctxt = context_with(dict(NOTIFICATION, notification_classname=(
             'trove.common.notification.DBaaSInstanceRestart')))
-        error = self.assertRaises(exception.DatastoreOperationNotSupported,
-                                  self.serve, 'restart', ctxt)
+        error = self.assertRaises(
+            exception.DatastoreOperationNotSupported, self.serve,
+            unsupported.Refusal('restart', self.manager.MANAGER), ctxt)
         self.assertEqual(
             [mock.call.notify_exc_info(ctxt, error)],
             self.conductor.mock_calls)

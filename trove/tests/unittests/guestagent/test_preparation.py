@@ -44,10 +44,11 @@ class PrepareTest(stand_ins.ManagerTestCase):
         self.add_secret(ROOT_PASSWORD)
 
     def test_databases_go_through_the_create_path(self):
+        self.admin.create_database.return_value = {'created': [],
+                                                   'existed': ['sales']}
         self.manager.prepare(None, **trove_prepare_arguments())
         self.admin.create_database.assert_called_once_with(
             [{'_name': 'sales'}])
-        self.assert_logged('DEBUG', "Creating databases ['sales']")
         # Once per instance, at the level upstream's agents use for it.
         self.assert_logged('INFO', "Prepare made sure databases ['sales'] "
                                    "exist")
@@ -64,6 +65,7 @@ class PrepareTest(stand_ins.ManagerTestCase):
         self.assertNotIn('port: 27017', self.logs.output)
 
     def test_users_are_created_after_the_databases(self):
+        self.admin.create_users.return_value = {'created': ['app']}
         self.manager.prepare(None, **trove_prepare_arguments())
         self.assertEqual(
             ['create_database', 'create_users'],

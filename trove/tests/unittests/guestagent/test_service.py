@@ -110,7 +110,7 @@ class CreateDatabaseTest(base.TestCase):
         self.admin = service.MongoDBAdmin(self.pool)
 
     def test_creates_the_placeholder_collection_in_each_new_database(self):
-        self.assertEqual(['sales', 'hr'],
+        self.assertEqual({'created': ['sales', 'hr'], 'existed': []},
                          self.admin.create_database(payloads('sales', 'hr')))
         for name in ('sales', 'hr'):
             self.pool.databases[name].command.assert_called_once_with(
@@ -119,7 +119,7 @@ class CreateDatabaseTest(base.TestCase):
                 allowable_errors=[48])
 
     def test_lists_once_and_leaves_existing_databases_untouched(self):
-        self.assertEqual(['new'],
+        self.assertEqual({'created': ['new'], 'existed': ['old']},
                          self.admin.create_database(payloads('old', 'new')))
         self.pool.client.list_database_names.assert_called_once_with()
         self.assertNotIn('old', self.pool.databases)
@@ -166,14 +166,15 @@ class CreateDatabaseTest(base.TestCase):
         self.assertNotIn('..', str(error))
 
     def test_empty_batch_does_nothing(self):
-        self.assertEqual([], self.admin.create_database([]))
+        self.assertEqual({'created': [], 'existed': []},
+                         self.admin.create_database([]))
         self.assertFalse(self.pool.client.list_database_names.called)
 
     def test_collection_created_meanwhile_counts_as_created(self):
         # allowable_errors: pymongo answers NamespaceExists as a reply.
         self.pool._database('sales').command.return_value = {
             'ok': 0.0, 'code': 48, 'errmsg': 'exists'}
-        self.assertEqual(['sales'],
+        self.assertEqual({'created': ['sales'], 'existed': []},
                          self.admin.create_database(payloads('sales')))
 
     def test_no_checkpoint_by_default(self):
@@ -191,7 +192,8 @@ class CreateDatabaseTest(base.TestCase):
 
     def test_nothing_created_means_nothing_to_checkpoint(self):
         self.conf.config(group='mongodb', checkpoint_after_ddl=True)
-        self.assertEqual([], self.admin.create_database(payloads('old')))
+        self.assertEqual({'created': [], 'existed': ['old']},
+                         self.admin.create_database(payloads('old')))
         self.assertEqual(0, self.pool.flushes())
 
     def test_outcome_lists_names_as_names(self):
@@ -361,7 +363,7 @@ class CreateDatabaseTest(base.TestCase):
         self.conf.config(group='mongodb', ignore_dbs=['admin', 'audit'])
         self.assertRaises(exception.InvalidDatabaseRequest,
                           self.admin.create_database, payloads('Audit'))
-        self.assertEqual(['local2'],
+        self.assertEqual({'created': ['local2'], 'existed': []},
                          self.admin.create_database(payloads('local2')))
 
 
@@ -413,8 +415,8 @@ class DeleteDatabaseTest(base.TestCase):
         self.sales.command.return_value = {'users': [{'user': 'clerk'}]}
 
     def test_drops_and_names_the_users_left_behind(self):
-        self.assertEqual(['clerk'], self.admin.delete_database(
-            helpers.payload('sales')))
+        self.assertEqual({'deleted': 'sales', 'users_kept': ['clerk']},
+                         self.admin.delete_database(helpers.payload('sales')))
         self.sales.command.assert_any_call('usersInfo')
         self.sales.command.assert_called_with(
             {'dropDatabase': 1, 'writeConcern': {'w': 1, 'j': True}},
@@ -424,8 +426,8 @@ class DeleteDatabaseTest(base.TestCase):
 
     def test_a_plain_success_is_logged_at_debug_only(self):
         self.sales.command.return_value = {'users': []}
-        self.assertEqual([], self.admin.delete_database(
-            helpers.payload('sales')))
+        self.assertEqual({'deleted': 'sales', 'users_kept': []},
+                         self.admin.delete_database(helpers.payload('sales')))
         self.assert_logged('DEBUG', "Dropped database 'sales'")
         self.assertNotIn('INFO', self.logs.output)
         self.assertNotIn('WARNING', self.logs.output)
@@ -572,8 +574,9 @@ class UserServiceTest(base.TestCase):
 
     def test_create_sends_create_user_journaled_with_read_write(self):
         pool = FakeUsers(existing=['shop'])
-        self.assertEqual(['shop.alice'], self.admin_of(pool).create_users(
-            [self.new_user(databases=('shop', 'hr'))]))
+        self.assertEqual({'created': ['shop.alice']},
+                         self.admin_of(pool).create_users(
+                             [self.new_user(databases=('shop', 'hr'))]))
         [(database, command)] = pool.commands('createUser')
         self.assertEqual('shop', database)
         self.assertEqual({'createUser': 'alice', 'pwd': USER_PASSWORD,
@@ -707,7 +710,7 @@ class UserServiceTest(base.TestCase):
                           admin.update_attributes, 'shop.alice', '%',
                           {'host': '10.0.0.1'})
         self.assertEqual([], pool.sent)
-        self.assertEqual(['password'], admin.update_attributes(
+        self.assertEqual({'changed': ['password']}, admin.update_attributes(
             'shop.alice', '%', {'name': 'shop.alice', 'host': '%',
                                 'password': USER_PASSWORD}))
         [(database, command)] = pool.commands('updateUser')
