@@ -44,6 +44,22 @@ class TroveErrorTest(base.TestCase):
         self.assertEqual("Invalid database request: 'a.b' is bad. Nothing "
                          "was changed on the server.", str(error))
 
+    def test_as_raised_is_the_class_and_message_alone(self):
+        original = exceptions.MongoDBUnreachable(
+            host='db1', port=27017, timeout=3.0, operation='listDatabases',
+            reason='refused')
+        # As oslo.messaging rebuilds it from an answer.
+        remote = type('MongoDBUnreachable_Remote', (type(original),),
+                      {'__str__': lambda self: 'msg\nTraceback ...'})(
+            original.message, **original.kwargs)
+        for error in (original, remote):
+            error.__cause__ = ValueError('cause')
+            raised = error.as_raised()
+            self.assertIs(exceptions.MongoDBUnreachable, type(raised))
+            self.assertEqual(original.message, str(raised))
+            self.assertEqual(original.kwargs, raised.kwargs)
+            self.assertIsNone(raised.__cause__)
+
     def test_every_error_of_the_project_is_a_trove_error(self):
         # Callers (the CLI, the RPC endpoint) tell the project's errors
         # from bugs by this base; a new error must not miss it.

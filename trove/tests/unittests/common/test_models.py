@@ -191,6 +191,34 @@ User = models.MongoDBUser
 PASSWORD = 'pw-unit-5e0c1'
 
 
+class CaseIndexTest(base.TestCase):
+
+    def test_a_twin_differs_only_in_case(self):
+        index = models.CaseIndex(['Sales', 'hr'])
+        self.assertEqual('Sales', index.twin('sales'))
+        self.assertEqual('Sales', index.twin('SALES'))
+        self.assertIsNone(index.twin('Sales'))
+        self.assertIsNone(index.twin('orders'))
+
+    def test_only_ascii_letters_fold_as_mongod_folds_them(self):
+        index = models.CaseIndex(['stra\u00dfe'])
+        self.assertEqual('stra\u00dfe', index.twin('STRA\u00dfE'))
+        self.assertIsNone(index.twin('strasse'))
+
+    def test_one_rule_for_a_batch_the_server_and_a_grant(self):
+        error = self.assertRaises(exception.InvalidDatabaseRequest,
+                                  models.validated_batch,
+                                  helpers.payloads('a', 'A'))
+        self.assertIn("'A' differs only in case from 'a'", str(error))
+        error = self.assertRaises(exception.InvalidUserRequest,
+                                  models.refuse_case_twins,
+                                  [Schema('B')], ['b'],
+                                  exception.InvalidUserRequest)
+        self.assertIn("'B' differs only in case from the existing database "
+                      "'b'", str(error))
+        models.refuse_case_twins([Schema('b')], ['b', 'B'])
+
+
 class MongoDBUserTest(base.TestCase):
 
     def setUp(self):

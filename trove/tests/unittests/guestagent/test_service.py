@@ -133,6 +133,19 @@ class CreateDatabaseTest(base.TestCase):
         self.assert_logged('DEBUG', "Created databases ['sales', 'hr']")
         self.assertNotIn('INFO', self.logs.output)
 
+    def test_the_request_is_logged_once_after_validation(self):
+        self.admin.create_database(payloads('sales', 'hr'))
+        self.assert_logged('DEBUG', "Creating databases ['sales', 'hr']")
+        self.assertEqual(1, self.logs.output.count('Creating databases'))
+
+    def test_a_refused_request_is_not_logged_as_a_request(self):
+        # The RPC endpoint logs the refusal; the request line would name
+        # what the caller sent, unvalidated.
+        for batch in ('not-a-list', [{'_name': 'y\nERROR forged'}]):
+            self.assertRaises(exception.InvalidDatabaseRequest,
+                              self.admin.create_database, batch)
+        self.assertNotIn('Creating databases', self.logs.output)
+
     def test_refused_batch_touches_nothing_on_the_server(self):
         for batch in (payloads('ok') + [{'_name': 'a.b'}],
                       payloads('ok', 'admin'),
@@ -379,6 +392,14 @@ class ListDatabasesTest(base.TestCase):
         schemas, marker = self.admin.list_databases(*args, **kwargs)
         return [schema['_name'] for schema in schemas], marker
 
+    def test_the_request_is_logged_after_validation(self):
+        self.names(2, 'a', 1)
+        self.assert_logged('DEBUG', "Listing databases (limit=2, "
+                                    "marker='a', include_marker=True)")
+        self.assertRaises(exception.InvalidDatabaseRequest, self.names,
+                          'z\nERROR forged')
+        self.assertNotIn('ERROR forged', self.logs.output)
+
     def test_lists_tenant_databases_sorted(self):
         self.assertEqual((['a', 'b', 'c', 'odd name'], None), self.names())
 
@@ -423,6 +444,13 @@ class DeleteDatabaseTest(base.TestCase):
             allowable_errors=[])
         self.assert_logged('DEBUG', "Dropped database 'sales'")
         self.assert_logged('WARNING', "'sales'", "['clerk']", 'remain')
+
+    def test_the_name_is_read_once_from_the_validated_model(self):
+        self.assertRaises(exception.InvalidDatabaseRequest,
+                          self.admin.delete_database, {'_name': 'x.y'})
+        self.assertNotIn('Deleting database', self.logs.output)
+        self.admin.delete_database(helpers.payload('sales'))
+        self.assert_logged('DEBUG', "Deleting database 'sales'")
 
     def test_a_plain_success_is_logged_at_debug_only(self):
         self.sales.command.return_value = {'users': []}
