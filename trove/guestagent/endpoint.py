@@ -259,11 +259,28 @@ class ManagerEndpoint(unsupported.UnsupportedOperations):
         :param operation: the Manager's method, or a refusal, named after
             the request's method.
         """
+        name = operation.__name__
         with self._lock:
             self._in_flight += 1
         try:
-            return self._run(operation.__name__, operation, context,
-                             arguments)
+            try:
+                reason = _unreadable_reason(context, arguments)
+                if reason is not None:
+                    raise exception.UnreadableMessage(
+                        method=name, reason=reason, guest_id=CONF.guest_id)
+                with self._manager.outcome_reported(
+                        context, RequestName(name, arguments)):
+                    return operation(context, **arguments)
+            except exception.TroveError as exc:
+                failure = exc
+            except Exception:
+                LOG.exception('Request %s failed with an unexpected error.',
+                              RequestName(name, arguments))
+                raise
+            # Logged outside the handler: oslo.log appends the exception
+            # being handled to an ERROR line, which would repeat the cause.
+            self._log_failure(name, arguments, failure)
+            raise _expected(failure)
         finally:
             with self._lock:
                 self._in_flight -= 1
@@ -272,26 +289,6 @@ class ManagerEndpoint(unsupported.UnsupportedOperations):
             # replaced by the next request's, read before anything of it
             # is logged.
             trove_context.forget_current()
-
-    def _run(self, name, method, context, arguments):
-        try:
-            reason = _unreadable_reason(context, arguments)
-            if reason is not None:
-                raise exception.UnreadableMessage(
-                    method=name, reason=reason, guest_id=CONF.guest_id)
-            with self._manager.outcome_reported(
-                    context, RequestName(name, arguments)):
-                return method(context, **arguments)
-        except exception.TroveError as exc:
-            failure = exc
-        except Exception:
-            LOG.exception('Request %s failed with an unexpected error.',
-                          RequestName(name, arguments))
-            raise
-        # Logged outside the handler: oslo.log appends the exception being
-        # handled to an ERROR line, which would repeat the cause.
-        self._log_failure(name, arguments, failure)
-        raise _expected(failure)
 
     @staticmethod
     def _log_failure(name, arguments, exc):

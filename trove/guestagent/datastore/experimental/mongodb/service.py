@@ -133,9 +133,11 @@ class MongoDBAdmin:
                    'include': include_marker})
         reserved = models.MongoDBSchema.ignored_names()
         fold_case = models.MongoDBSchema.fold_case
+        with self._pool.acquire() as conn:
+            listed = _database_names(conn)
         # Sorting is linear when the server lists names sorted, as mongod
         # does.
-        names = sorted(name for name in self.list_database_names()
+        names = sorted(name for name in listed
                        if fold_case(name) not in reserved)
         page, next_marker = pagination.paginate_list(names, limit, marker,
                                                      include_marker)
@@ -722,13 +724,6 @@ def _journaled(conn, database, command, value, allowed=(), **fields):
     return reply
 
 
-def _create_placeholder(conn, name):
-    # NamespaceExists: another request created it since the listing; it
-    # exists, which is all this one asked for.
-    _journaled(conn, name, 'create', PLACEHOLDER_COLLECTION,
-               allowed=[errors.NAMESPACE_EXISTS])
-
-
 def _checkpoint(conn):
     """Have the server write every change it has acknowledged to disk.
 
@@ -749,7 +744,10 @@ def _create_all(conn, names, checkpoint):
     created = []
     for index, name in enumerate(names):
         try:
-            _create_placeholder(conn, name)
+            # NamespaceExists: another request created it since the
+            # listing; it exists, which is all this one asked for.
+            _journaled(conn, name, 'create', PLACEHOLDER_COLLECTION,
+                       allowed=[errors.NAMESPACE_EXISTS])
         except exceptions.MongoDBNotDurable as exc:
             # Created, but its journal write is not confirmed.
             raise _create_error(exc, created + [name], False, None,
