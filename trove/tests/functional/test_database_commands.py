@@ -87,16 +87,17 @@ class DatabaseCommandsMixin:
         self.root.sales.orders.insert_many([{'n': 1}, {'n': 2}])
         before = list(self.root.sales.orders.find({}, {'_id': 0}))
 
-        created = self.admin.create_database(payloads('sales', 'hr'))
+        outcome = self.admin.create_database(payloads('sales', 'hr'))
 
-        self.assertEqual(['hr'], created)
+        self.assertEqual({'created': ['hr'], 'existed': ['sales']}, outcome)
         self.assertEqual(['orders'], self.root.sales.list_collection_names())
         self.assertEqual(before,
                          list(self.root.sales.orders.find({}, {'_id': 0})))
 
     def test_creating_a_database_twice_is_harmless(self):
         self.admin.create_database(payloads('sales'))
-        self.assertEqual([], self.admin.create_database(payloads('sales')))
+        self.assertEqual({'created': [], 'existed': ['sales']},
+                         self.admin.create_database(payloads('sales')))
         self.assertIn('sales', self.server_names())
 
     def test_63_byte_multibyte_name_is_accepted_by_the_server(self):
@@ -186,8 +187,8 @@ class DatabaseCommandsMixin:
                                roles=[{'role': 'read', 'db': 'shop'}])
         self.addCleanup(self._drop_user, 'shop', 'clerk')
 
-        self.assertEqual(['clerk'], self.admin.delete_database(
-            payload('shop')))
+        self.assertEqual({'deleted': 'shop', 'users_kept': ['clerk']},
+                         self.admin.delete_database(payload('shop')))
 
         self.assertNotIn('shop', self.server_names())
         self.assert_logged('WARNING', 'shop', "'clerk'", 'remain')
