@@ -23,6 +23,12 @@ tenant may create or delete, as upstream Trove's schemas do. A MongoDB
 user travels as ``{'_name': 'shop.alice', '_host': '%', '_password': ...,
 '_databases': [schema payloads]}``; :class:`MongoDBUser` owns the rules of
 user names, reserved users and the databases a user may be granted.
+
+What a valid request is lives here too: a batch refused whole with every
+problem named (:func:`validated_batch`, :func:`validated_new_users`, ...),
+names differing only in case (:class:`CaseIndex`), and the arguments of a
+page. :meth:`DatastoreSchema.name_in` and :meth:`MongoDBUser.name_in`
+name what a payload holds for a log line, whatever it is.
 """
 
 import unicodedata
