@@ -31,6 +31,7 @@ from trove.common import exception
 from trove.common.i18n import _
 from trove.common import rpc
 from trove.guestagent.datastore.experimental.mongodb import credentials
+from trove.guestagent.datastore.experimental.mongodb import exceptions
 
 # AMQP 0-9-1 carries a queue name or routing key as a short string.
 MAX_BUS_NAME_BYTES = 255
@@ -165,5 +166,5 @@ def check_credentials_file(path):
     """
     try:
         credentials.load_credentials(path)
-    except exception.CredentialsFileError as exc:
+    except exceptions.CredentialsFileError as exc:
         raise StartupError(str(exc))

@@ -19,6 +19,9 @@ do about it. A message never contains a password or an auth token.
 
 from trove.common.i18n import _
 
+# How oslo.messaging names the class it rebuilds a remote error as.
+_REMOTE_SUFFIX = '_Remote'
+
 
 class TroveError(Exception):
     """Base of the project's own errors.
@@ -38,6 +41,20 @@ class TroveError(Exception):
 
     def __str__(self):
         return self.message
+
+    def as_raised(self):
+        """This error as it was raised: its class and message alone.
+
+        oslo.messaging rebuilds an error answered over RPC as a subclass,
+        named ``<class>_Remote``, whose ``str()`` appends the remote
+        traceback; and an error raised here carries its cause and
+        traceback. The copy has neither: the message says all there is to
+        say, to a caller and in an answer.
+        """
+        cls = type(self)
+        if cls.__name__.endswith(_REMOTE_SUFFIX):
+            cls = cls.__mro__[1]
+        return cls(self.message, **self.kwargs)
 
 
 class InvalidDatabaseRequest(TroveError, ValueError):
@@ -147,109 +164,6 @@ class UnreadableMessage(TroveError):
 class VolumeStatsUnavailable(TroveError):
     message = _('Cannot read the figures of the data volume at %(path)s '
                 '(%(reason)s). Check [%(datastore)s] mount_point.')
-
-
-class CredentialsFileError(TroveError):
-    message = _('Cannot use the MongoDB admin credentials file %(path)s: '
-                '%(reason)s')
-
-
-class MongoDBError(TroveError):
-    """Base of the errors that come from talking to MongoDB."""
-
-
-class MongoDBConnectionError(MongoDBError):
-    """MongoDB could not be reached, or stopped answering.
-
-    ``command_sent`` says whether the command went out: when it did, the
-    server may have done it before the connection failed.
-    """
-
-    command_sent = None
-
-
-class MongoDBUnreachable(MongoDBConnectionError):
-    """No server to send the command to: it never went out."""
-
-    command_sent = False
-    message = _('Cannot reach MongoDB at %(host)s:%(port)s within '
-                '%(timeout)s s ([mongodb] server_selection_timeout): '
-                '%(reason)s. The %(operation)s command was not sent. Check '
-                'that mongod is running and that [mongodb] mongodb_host and '
-                'mongodb_port point at it.')
-
-
-class MongoDBConnectionLost(MongoDBConnectionError):
-    """The command went out, and the connection failed before the answer."""
-
-    command_sent = True
-    message = _('The connection to MongoDB at %(host)s:%(port)s was lost '
-                'after the %(operation)s command on database %(database)s '
-                'was sent (%(reason)s), so the server may or may not have '
-                'done it. Check that mongod is still running.')
-
-
-class MongoDBTimeout(MongoDBConnectionError):
-    """The command went out, and no answer came within its time."""
-
-    command_sent = True
-    message = _('MongoDB at %(host)s:%(port)s did not answer the '
-                '%(operation)s command on database %(database)s within '
-                '%(timeout)s s (%(bound)s) after it was sent, so the server '
-                'may or may not have done it. Check whether mongod or its '
-                'disk is overloaded or hung.')
-
-
-class MongoDBNotPrimary(MongoDBError):
-    message = _('MongoDB at %(host)s:%(port)s is not the primary of its '
-                'replica set, so it refused the %(operation)s command on '
-                'database %(database)s (%(reason)s). Point [mongodb] '
-                'mongodb_host and mongodb_port at the primary of the replica '
-                'set, or send the request to the guest agent whose MongoDB '
-                'is the primary.')
-
-
-class MongoDBAuthenticationError(MongoDBError):
-    message = _('MongoDB refused the credentials of user %(user)s from '
-                '%(path)s ([mongodb] admin_credentials_file). Check the user '
-                'name and password in that file.')
-
-
-class MongoDBUnauthorized(MongoDBError):
-    message = _('MongoDB user %(user)s is not authorized to %(action)s on '
-                'database %(database)s. Grant it the missing privilege '
-                '(Trove gives os_admin userAdminAnyDatabase, '
-                'dbAdminAnyDatabase and clusterAdmin).')
-
-
-class MongoDBCredentialsMissing(MongoDBUnauthorized):
-    message = _('MongoDB requires authentication and refused to let the '
-                'agent %(action)s on database %(database)s without it: the '
-                'credentials file %(path)s ([mongodb] '
-                'admin_credentials_file) does not exist, so the agent '
-                'connected without credentials. Create that file with the '
-                'os_admin user name and password, readable by its owner '
-                'only.')
-
-
-class MongoDBNotDurable(MongoDBError):
-    """The server did the command but did not confirm it is durable."""
-
-    message = _('MongoDB did the %(operation)s command on database '
-                '%(database)s but did not confirm that it reached its '
-                'journal (%(reason)s).')
-
-
-class MongoDBClientError(MongoDBError):
-    """pymongo refused, in the agent's process, to send a command."""
-
-    message = _('The agent could not send the %(operation)s command on '
-                'database %(database)s: %(reason)s.')
-
-
-class MongoDBOperationError(MongoDBError):
-    message = _('MongoDB refused %(operation)s on %(database)s: %(reason)s '
-                '(code %(code)s).')
 
 
 class GuestTimeout(TroveError):

@@ -48,7 +48,8 @@ TOPIC_PREFIX = 'guestagent'
 
 # Callers re-raise the project's own errors from these modules with their
 # class and message, instead of a generic RemoteError.
-ALLOWED_EXMODS = ['trove.common.exception']
+ALLOWED_EXMODS = ['trove.common.exception',
+                  'trove.guestagent.datastore.experimental.mongodb.exceptions']
 
 # Schemes whose hosts are AMQP brokers reached over TCP.
 _AMQP_SCHEMES = ('rabbit', 'amqp', 'kombu')

@@ -52,7 +52,7 @@ class GuestAgent:
         self._key = rpc.instance_key()
         self._server = rpc.get_server(
             self.target, [self.endpoint], key=self._key,
-            access_policy=endpoint.OperationsOnly)
+            access_policy=endpoint.ACCESS_POLICY)
         self._heartbeat = loopingcall.FixedIntervalLoopingCall(
             manager.report_status)
 

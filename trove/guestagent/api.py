@@ -53,21 +53,6 @@ from trove.common import secure_rpc
 CONF = cfg.CONF
 LOG = logging.getLogger(__name__)
 
-_REMOTE_SUFFIX = '_Remote'
-
-
-def _as_raised(error):
-    """The agent's error as the agent raised it.
-
-    oslo.messaging rebuilds it as a subclass whose ``str()`` appends the
-    agent's traceback; callers show the message, so they get the original
-    class back, with its message alone.
-    """
-    cls = type(error)
-    if cls.__name__.endswith(_REMOTE_SUFFIX):
-        cls = cls.__mro__[1]
-    return cls(error.message, **error.kwargs)
-
 
 class API:
     """Sends Trove's guest API requests to the agent of one instance.
@@ -121,7 +106,7 @@ class API:
             LOG.debug('Guest %(guest)s failed %(method)s: %(error)s',
                       {'guest': self.id, 'method': method_name,
                        'error': exc})
-            raise _as_raised(exc) from None
+            raise exc.as_raised() from None
         except messaging.MessagingTimeout as exc:
             raise exception.GuestTimeout(
                 guest_id=self.id, method=method_name, timeout=timeout_sec,

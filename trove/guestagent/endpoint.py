@@ -12,22 +12,24 @@
 
 """The RPC endpoint of the guest agent: a datastore Manager, as served.
 
-oslo.messaging dispatches each request to the Manager's method of the same
-name. A request whose context or arguments did not decrypt with the
-instance's key is refused before the Manager sees it. For a cast nobody
-waits for the answer, so a failure is seen only in the agent's log (and,
-when Trove asked, in trove-conductor's): the endpoint logs every failure
-at ERROR, naming the method, the databases and the cause. An operation the
-agent does not support is an expected answer, logged at INFO. The
-project's own errors go back to a caller as expected failures (no
-traceback in the log or in the answer); any other exception is a bug and
-keeps its traceback.
+Each operation of Trove's guest API that the agent serves is a method of
+:class:`ManagerEndpoint` exposed to oslo.messaging, which dispatches only
+those (:data:`ACCESS_POLICY`); the operations the agent does not support
+are refused by :class:`~trove.guestagent.unsupported.
+UnsupportedOperations`. A request whose context or arguments did not
+decrypt with the instance's key is refused before the Manager sees it.
+For a cast nobody waits for the answer, so a failure is seen only in the
+agent's log (and, when Trove asked, in trove-conductor's): the endpoint
+logs every failure at ERROR, naming the method, the databases and the
+cause. An operation the agent does not support is an expected answer,
+logged at INFO. The project's own errors go back to a caller as expected
+failures (no traceback in the log or in the answer); any other exception
+is a bug and keeps its traceback.
 
 The Manager itself stays a plain object, so that ``--local`` commands and
 tests call it directly and get the project's errors unchanged.
 """
 
-import functools
 import threading
 
 from oslo_log import log as logging
@@ -38,10 +40,15 @@ from trove.common import context as trove_context
 from trove.common import exception
 from trove.common import rpc
 from trove.common import secure_rpc
-from trove.guestagent import request_log
+from trove.guestagent.db import models
+from trove.guestagent import unsupported
 
 CONF = cfg.CONF
 LOG = logging.getLogger(__name__)
+
+# Only the methods marked with oslo_messaging.expose are dispatched: not
+# the endpoint's own attributes (its target, say), nor the Manager's.
+ACCESS_POLICY = messaging.ExplicitRPCAccessPolicy
 
 
 def describe_databases(arguments):
@@ -51,7 +58,7 @@ def describe_databases(arguments):
         payloads = [arguments['database']]
     if payloads is None:
         return None
-    return request_log.payload_names(payloads)
+    return models.DatastoreSchema.names_in(payloads)
 
 
 def describe_users(arguments):
@@ -61,9 +68,9 @@ def describe_users(arguments):
     password.
     """
     if 'users' in arguments:
-        return request_log.user_names(arguments['users'])
+        return models.MongoDBUser.names_in(arguments['users'])
     if 'user' in arguments:
-        return [request_log.user_name(arguments['user'])]
+        return [models.MongoDBUser.name_in(arguments['user'])]
     username = arguments.get('username')
     if username is not None:
         return [username if isinstance(username, str) else '?']
@@ -109,18 +116,6 @@ def _unreadable_reason(context, arguments):
     return None
 
 
-class OperationsOnly(messaging.RPCAccessPolicyBase):
-    """Dispatches a request to the Manager's operations, and nothing else.
-
-    oslo.messaging's default policy allows every attribute of an endpoint
-    whose name does not start with an underscore, the endpoint's own
-    ``target`` included.
-    """
-
-    def is_allowed(self, endpoint, method):
-        return endpoint.is_operation(method)
-
-
 def _expected(failure):
     """``failure`` as the answer to send: its class and message alone.
 
@@ -128,14 +123,14 @@ def _expected(failure):
     shows it in its error) and logs it unless the failure is expected. An
     error of the project's own says all there is to say in its message.
     """
-    answer = type(failure)(failure.message, **failure.kwargs)
+    answer = failure.as_raised()
     expected = messaging.ExpectedException()
     expected.exc_info = (type(answer), answer, None)
     return expected
 
 
-class ManagerEndpoint:
-    """Serves the public methods of ``manager`` over RPC.
+class ManagerEndpoint(unsupported.UnsupportedOperations):
+    """Serves the operations of ``manager`` over RPC, one method each.
 
     It also counts the requests in flight, so that a shutdown can say what
     it waits for.
@@ -153,26 +148,139 @@ class ManagerEndpoint:
         with self._lock:
             return self._in_flight
 
-    def is_operation(self, name):
-        """Whether ``name`` is an operation of Trove's guest API.
+    @property
+    def datastore(self):
+        return self._manager.MANAGER
 
-        Only those reach the Manager: not its other methods (its
-        heartbeat, say), and nothing of the endpoint's own.
+    # Instance life cycle
+
+    @messaging.expose
+    def rpc_ping(self, context):
+        return self._serve(self._manager.rpc_ping, context, {})
+
+    @messaging.expose
+    def prepare(self, context, **arguments):
+        return self._serve(self._manager.prepare, context, arguments)
+
+    @messaging.expose
+    def get_filesystem_stats(self, context, fs_path=None):
+        return self._serve(self._manager.get_filesystem_stats, context,
+                           {'fs_path': fs_path})
+
+    # Databases
+
+    @messaging.expose
+    def create_database(self, context, databases):
+        return self._serve(self._manager.create_database, context,
+                           {'databases': databases})
+
+    @messaging.expose
+    def list_databases(self, context, limit=None, marker=None,
+                       include_marker=False):
+        return self._serve(self._manager.list_databases, context,
+                           {'limit': limit, 'marker': marker,
+                            'include_marker': include_marker})
+
+    @messaging.expose
+    def delete_database(self, context, database):
+        return self._serve(self._manager.delete_database, context,
+                           {'database': database})
+
+    # Users and access
+
+    @messaging.expose
+    def create_user(self, context, users):
+        return self._serve(self._manager.create_user, context,
+                           {'users': users})
+
+    @messaging.expose
+    def list_users(self, context, limit=None, marker=None,
+                   include_marker=False):
+        return self._serve(self._manager.list_users, context,
+                           {'limit': limit, 'marker': marker,
+                            'include_marker': include_marker})
+
+    @messaging.expose
+    def get_user(self, context, username, hostname):
+        return self._serve(self._manager.get_user, context,
+                           {'username': username, 'hostname': hostname})
+
+    @messaging.expose
+    def delete_user(self, context, user):
+        return self._serve(self._manager.delete_user, context,
+                           {'user': user})
+
+    @messaging.expose
+    def change_passwords(self, context, users):
+        return self._serve(self._manager.change_passwords, context,
+                           {'users': users})
+
+    @messaging.expose
+    def update_attributes(self, context, username, hostname, user_attrs):
+        return self._serve(self._manager.update_attributes, context,
+                           {'username': username, 'hostname': hostname,
+                            'user_attrs': user_attrs})
+
+    @messaging.expose
+    def grant_access(self, context, username, hostname, databases):
+        return self._serve(self._manager.grant_access, context,
+                           {'username': username, 'hostname': hostname,
+                            'databases': databases})
+
+    @messaging.expose
+    def revoke_access(self, context, username, hostname, database):
+        return self._serve(self._manager.revoke_access, context,
+                           {'username': username, 'hostname': hostname,
+                            'database': database})
+
+    @messaging.expose
+    def list_access(self, context, username, hostname):
+        return self._serve(self._manager.list_access, context,
+                           {'username': username, 'hostname': hostname})
+
+    # Root
+
+    @messaging.expose
+    def enable_root(self, context):
+        return self._serve(self._manager.enable_root, context, {})
+
+    @messaging.expose
+    def enable_root_with_password(self, context, root_password=None):
+        return self._serve(self._manager.enable_root_with_password, context,
+                           {'root_password': root_password})
+
+    @messaging.expose
+    def is_root_enabled(self, context):
+        return self._serve(self._manager.is_root_enabled, context, {})
+
+    def _serve(self, operation, context, arguments):
+        """Run ``operation(context, **arguments)`` as a request.
+
+        :param operation: the Manager's method, or a refusal, named after
+            the request's method.
         """
-        return name in self._manager.OPERATIONS
-
-    def __getattr__(self, name):
-        # Only called for names this class lacks.
-        if not self.is_operation(name):
-            raise AttributeError(name)
-        return functools.partial(self._serve, name,
-                                 getattr(self._manager, name))
-
-    def _serve(self, name, method, context, **arguments):
+        name = operation.__name__
         with self._lock:
             self._in_flight += 1
         try:
-            return self._run(name, method, context, arguments)
+            try:
+                reason = _unreadable_reason(context, arguments)
+                if reason is not None:
+                    raise exception.UnreadableMessage(
+                        method=name, reason=reason, guest_id=CONF.guest_id)
+                with self._manager.outcome_reported(
+                        context, RequestName(name, arguments)):
+                    return operation(context, **arguments)
+            except exception.TroveError as exc:
+                failure = exc
+            except Exception:
+                LOG.exception('Request %s failed with an unexpected error.',
+                              RequestName(name, arguments))
+                raise
+            # Logged outside the handler: oslo.log appends the exception
+            # being handled to an ERROR line, which would repeat the cause.
+            self._log_failure(name, arguments, failure)
+            raise _expected(failure)
         finally:
             with self._lock:
                 self._in_flight -= 1
@@ -181,26 +289,6 @@ class ManagerEndpoint:
             # replaced by the next request's, read before anything of it
             # is logged.
             trove_context.forget_current()
-
-    def _run(self, name, method, context, arguments):
-        try:
-            reason = _unreadable_reason(context, arguments)
-            if reason is not None:
-                raise exception.UnreadableMessage(
-                    method=name, reason=reason, guest_id=CONF.guest_id)
-            with self._manager.outcome_reported(
-                    context, RequestName(name, arguments)):
-                return method(context, **arguments)
-        except exception.TroveError as exc:
-            failure = exc
-        except Exception:
-            LOG.exception('Request %s failed with an unexpected error.',
-                          RequestName(name, arguments))
-            raise
-        # Logged outside the handler: oslo.log appends the exception being
-        # handled to an ERROR line, which would repeat the cause.
-        self._log_failure(name, arguments, failure)
-        raise _expected(failure)
 
     @staticmethod
     def _log_failure(name, arguments, exc):

@@ -16,10 +16,10 @@ Trove's guest API is served by a datastore's Manager, derived from this
 one as upstream Trove's are. This part answers ``rpc_ping``, carries out
 ``prepare``, reports the datastore's status to trove-conductor (the
 heartbeat), reports the outcome of the requests Trove asked to hear about,
-answers ``get_filesystem_stats``, and refuses every operation the
-datastore's Manager does not implement. A datastore's Manager names its
+and answers ``get_filesystem_stats``. A datastore's Manager names its
 datastore in ``MANAGER``, gives its ``mount_point``, implements
-:meth:`Manager.get_service_status` and its database operations.
+:meth:`Manager.get_service_status` and its database operations; the RPC
+endpoint refuses the operations it does not serve.
 """
 
 import contextlib
@@ -31,8 +31,6 @@ from trove.common import cfg
 from trove.common import rpc
 from trove.guestagent import conductor
 from trove.guestagent import preparation
-from trove.guestagent import request_log
-from trove.guestagent import unsupported
 from trove.guestagent import volume
 
 CONF = cfg.CONF
@@ -51,13 +49,17 @@ def _guest_finishes(context):
         notification.get('server_type') not in _SELF_REPORTING_SENDERS)
 
 
-class Manager(unsupported.UnsupportedOperations):
+class Manager:
     """Trove's guest API, as every datastore's agent serves it.
+
+    ``MANAGER`` names the datastore, in refusals and reports.
 
     :param conductor_api: what reports to trove-conductor; by default a
         :class:`~trove.guestagent.conductor.API` for ``[DEFAULT]
         guest_id``, made on first use.
     """
+
+    MANAGER = None
 
     def __init__(self, conductor_api=None):
         self._conductor = conductor_api
@@ -135,14 +137,13 @@ class Manager(unsupported.UnsupportedOperations):
         self._send_heartbeat(conductor.BUILDING)
         try:
             if databases:
-                self.create_database(context, databases)
+                outcome = self.create_database(context, databases)
                 # Once per instance, and what the operator asked for it.
                 LOG.info('Prepare made sure databases %s exist.',
-                         request_log.payload_names(databases))
+                         outcome['created'] + outcome['existed'])
             if users:
-                self.create_user(context, users)
-                LOG.info('Prepare created users %s.',
-                         request_log.user_names(users))
+                outcome = self.create_user(context, users)
+                LOG.info('Prepare created users %s.', outcome['created'])
             if root_password and not instance_setup.get('backup_info'):
                 self.enable_root_with_password(context, root_password)
                 LOG.info('Prepare enabled root.')

@@ -25,6 +25,7 @@ from pymongo import errors as pymongo_errors
 
 from tools.harness import secantus
 from trove.common import exception
+from trove.guestagent.datastore.experimental.mongodb import exceptions
 from trove.guestagent.datastore.experimental.mongodb import service
 from trove.tests.functional import base
 from trove.tests import helpers
@@ -83,16 +84,17 @@ class DatabaseCommandsMixin:
         self.root.sales.orders.insert_many([{'n': 1}, {'n': 2}])
         before = list(self.root.sales.orders.find({}, {'_id': 0}))
 
-        created = self.admin.create_database(payloads('sales', 'hr'))
+        outcome = self.admin.create_database(payloads('sales', 'hr'))
 
-        self.assertEqual(['hr'], created)
+        self.assertEqual({'created': ['hr'], 'existed': ['sales']}, outcome)
         self.assertEqual(['orders'], self.root.sales.list_collection_names())
         self.assertEqual(before,
                          list(self.root.sales.orders.find({}, {'_id': 0})))
 
     def test_creating_a_database_twice_is_harmless(self):
         self.admin.create_database(payloads('sales'))
-        self.assertEqual([], self.admin.create_database(payloads('sales')))
+        self.assertEqual({'created': [], 'existed': ['sales']},
+                         self.admin.create_database(payloads('sales')))
         self.assertIn('sales', self.server_names())
 
     def test_63_byte_multibyte_name_is_accepted_by_the_server(self):
@@ -182,8 +184,8 @@ class DatabaseCommandsMixin:
                                roles=[{'role': 'read', 'db': 'shop'}])
         self.addCleanup(self._drop_user, 'shop', 'clerk')
 
-        self.assertEqual(['clerk'], self.admin.delete_database(
-            payload('shop')))
+        self.assertEqual({'deleted': 'shop', 'users_kept': ['clerk']},
+                         self.admin.delete_database(payload('shop')))
 
         self.assertNotIn('shop', self.server_names())
         self.assert_logged('WARNING', 'shop', "'clerk'", 'remain')
@@ -221,7 +223,7 @@ class DatabaseCommandsMixin:
         self.conf.config(group='mongodb', mongodb_port=port,
                          server_selection_timeout=1.0)
         started = time.monotonic()
-        error = self.assertRaises(exception.MongoDBConnectionError,
+        error = self.assertRaises(exceptions.MongoDBConnectionError,
                                   self.admin.list_databases)
         # Generous: the point is that it does not hang.
         self.assertLess(time.monotonic() - started, 10)
@@ -231,7 +233,7 @@ class DatabaseCommandsMixin:
         self.admin.create_database(payloads('sales'))
         self.conf.config(group='mongodb', mongodb_port=helpers.free_port(),
                          server_selection_timeout=0.5)
-        self.assertRaises(exception.MongoDBConnectionError,
+        self.assertRaises(exceptions.MongoDBConnectionError,
                           self.admin.list_database_names)
         self.conf.config(group='mongodb', mongodb_port=self.server.port)
         self.assertIn('sales', self.admin.list_database_names())
@@ -284,7 +286,7 @@ class SpecRolesTest(DatabaseCommandsMixin, base.FunctionalTestCase):
                                    'not-the-pw-1')
         self.add_secret('not-the-pw-1')
         self.conf.config(group='mongodb', admin_credentials_file=path)
-        error = self.assertRaises(exception.MongoDBAuthenticationError,
+        error = self.assertRaises(exceptions.MongoDBAuthenticationError,
                                   self.admin.list_database_names)
         self.assertIn(self.server.admin_user, str(error))
         self.assertIn(path, str(error))
@@ -303,7 +305,7 @@ class SpecRolesTest(DatabaseCommandsMixin, base.FunctionalTestCase):
         error = self.assertRaises(exception.DatabaseCreateError,
                                   self.admin.create_database,
                                   payloads('sales'))
-        self.assertIsInstance(error.__cause__, exception.MongoDBUnauthorized)
+        self.assertIsInstance(error.__cause__, exceptions.MongoDBUnauthorized)
         self.assertIn('reader', str(error))
         self.assertIn('on database sales', str(error))
         self.assertNotIn('sales', self.server_names())
@@ -311,7 +313,7 @@ class SpecRolesTest(DatabaseCommandsMixin, base.FunctionalTestCase):
     def test_readable_credentials_file_is_refused(self):
         os.chmod(self.server.credentials_file, 0o640)
         self.addCleanup(os.chmod, self.server.credentials_file, 0o600)
-        error = self.assertRaises(exception.CredentialsFileError,
+        error = self.assertRaises(exceptions.CredentialsFileError,
                                   self.admin.list_database_names)
         self.assertIn(self.server.credentials_file, str(error))
         self.assertIn('0640', str(error))

@@ -30,6 +30,7 @@ import oslo_messaging as messaging
 from tools.harness import agent as agent_process
 from trove.common import cfg
 from trove.common import exception
+from trove.guestagent.datastore.experimental.mongodb import exceptions
 from trove.tests.functional import agent_base
 from trove.tests import helpers
 
@@ -239,13 +240,13 @@ class DatabaseCommandsOverRPCTest(agent_base.AgentTestCase):
         self.addCleanup(self.server.start)
 
         started = time.monotonic()
-        error = self.assertRaises(exception.MongoDBConnectionError,
+        error = self.assertRaises(exceptions.MongoDBConnectionError,
                                   self.api.list_databases)
         self.assertLess(time.monotonic() - started,
                         CONF.agent_call_low_timeout)
         # The server, the timeout the agent tried it for, and the system's
         # reason, each as the agent had them.
-        self.assertIs(exception.MongoDBUnreachable, type(error))
+        self.assertIs(exceptions.MongoDBUnreachable, type(error))
         self.assertEqual(
             ('127.0.0.1', self.server.port,
              agent_process.SERVER_SELECTION_TIMEOUT, 'listDatabases'),

@@ -31,6 +31,7 @@ from pymongo import monitoring
 from tools.harness import secantus
 from trove.common import exception
 from trove.guestagent.datastore.experimental.mongodb import connection
+from trove.guestagent.datastore.experimental.mongodb import exceptions
 from trove.guestagent.datastore.experimental.mongodb import manager
 from trove.guestagent.datastore.experimental.mongodb import service
 from trove.tests.functional import base
@@ -139,7 +140,7 @@ class ServerFaultsTest(ServerFaultsTestCase):
         for label, call, *args in calls:
             _result, error, elapsed = timed(call, None, *args)
             # No server to send it to: the command never went out.
-            self.assertIsInstance(error, exception.MongoDBUnreachable,
+            self.assertIsInstance(error, exceptions.MongoDBUnreachable,
                                   label)
             self.assertIn('Cannot reach MongoDB at %s:%d within %s s'
                           % (self.server.host, self.server.port,
@@ -179,7 +180,7 @@ class ServerFaultsTest(ServerFaultsTestCase):
         self.assertIsInstance(error, exception.DatabaseCreateError)
         self.assertLess(elapsed, self.timeout + MARGIN)
         self.assertIsInstance(error.__cause__,
-                              exception.MongoDBConnectionError)
+                              exceptions.MongoDBConnectionError)
 
         self.server.start()
         present = set(self.batch_names('batch'))
@@ -277,7 +278,7 @@ class ServerFaultsTest(ServerFaultsTestCase):
 
         # The pooled connection was open: the listing went out, and no
         # answer came within the listing's own bound.
-        self.assertIsInstance(error, exception.MongoDBTimeout)
+        self.assertIsInstance(error, exceptions.MongoDBTimeout)
         address = '%s:%d' % (self.server.host, self.server.port)
         self.assertIn('MongoDB at %s did not answer the listDatabases '
                       'command on database admin within %s s (the bound of '
@@ -360,7 +361,7 @@ class InjectedFaultsTest(ServerFaultsTestCase):
         error = self.assertRaises(exception.DatabaseCreateError,
                                   self.manager.create_database, None,
                                   helpers.payloads('np1', 'np2', 'np3'))
-        self.assertIsInstance(error.__cause__, exception.MongoDBNotPrimary)
+        self.assertIsInstance(error.__cause__, exceptions.MongoDBNotPrimary)
         message = str(error)
         self.assertIn('MongoDB at %s:%d is not the primary of its replica '
                       'set, so it refused the create command on database '
@@ -375,7 +376,7 @@ class InjectedFaultsTest(ServerFaultsTestCase):
 
         self.fail_agent_commands(['dropDatabase'], {'times': 1},
                                  errorCode=10107)
-        error = self.assertRaises(exception.MongoDBNotPrimary,
+        error = self.assertRaises(exceptions.MongoDBNotPrimary,
                                   self.manager.delete_database, None,
                                   helpers.payload('np1'))
         self.assertIn('refused the dropDatabase command on database np1',
@@ -396,7 +397,7 @@ class InjectedFaultsTest(ServerFaultsTestCase):
         _result, error, elapsed = timed(self.manager.create_database, None,
                                         helpers.payloads('slow1', 'slow2'))
         self.assertIsInstance(error, exception.DatabaseCreateError)
-        self.assertIsInstance(error.__cause__, exception.MongoDBTimeout)
+        self.assertIsInstance(error.__cause__, exceptions.MongoDBTimeout)
         self.assertIn('did not answer the create command on database slow1 '
                       'within 1.0 s ([mongodb] operation_timeout) after it '
                       'was sent', str(error))
@@ -419,7 +420,7 @@ class InjectedFaultsTest(ServerFaultsTestCase):
         self.fail_agent_commands(['listDatabases'], {'times': 2},
                                  blockConnection=True, blockTimeMS=3000)
         _result, error, elapsed = timed(self.manager.list_databases, None)
-        self.assertIsInstance(error, exception.MongoDBTimeout)
+        self.assertIsInstance(error, exceptions.MongoDBTimeout)
         self.assertIn('did not answer the listDatabases command on database '
                       'admin within 1.0 s (the bound of a listing, '
                       '[mongodb] server_selection_timeout', str(error))
@@ -441,7 +442,7 @@ class InjectedFaultsTest(ServerFaultsTestCase):
                                   self.manager.create_database, None,
                                   helpers.payloads('cut1', 'cut2', 'cut3'))
         self.assertIsInstance(error.__cause__,
-                              exception.MongoDBConnectionLost)
+                              exceptions.MongoDBConnectionLost)
         self.assertIn('was lost after the create command on database cut2 '
                       'was sent', str(error))
         self.assertEqual((['cut1'], True, 'cut2', ['cut3']),
@@ -572,7 +573,7 @@ class CredentialFaultsTest(base.FunctionalTestCase):
         for attempt in range(10):
             call, *args = calls[attempt % len(calls)]
             _result, error, elapsed = timed(call, None, *args)
-            self.assertIsInstance(error, exception.MongoDBAuthenticationError,
+            self.assertIsInstance(error, exceptions.MongoDBAuthenticationError,
                                   'attempt %d: %s' % (attempt, error))
             self.assertEqual(
                 'MongoDB refused the credentials of user os_admin from %s '
@@ -599,7 +600,7 @@ class CredentialFaultsTest(base.FunctionalTestCase):
         for call, *args in ((self.manager.list_databases,),
                             (self.manager.create_database,
                              helpers.payloads('sales'))):
-            error = self.assertRaises(exception.MongoDBCredentialsMissing,
+            error = self.assertRaises(exceptions.MongoDBCredentialsMissing,
                                       call, None, *args)
             self.assertIn('the credentials file %s ([mongodb] '
                           'admin_credentials_file) does not exist' % path,

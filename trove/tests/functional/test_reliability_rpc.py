@@ -33,7 +33,7 @@ import time
 
 from tools.harness import agent as agent_process
 from trove.common import cfg
-from trove.common import exception
+from trove.guestagent.datastore.experimental.mongodb import exceptions
 from trove.tests.functional import agent_base
 from trove.tests.functional import reliability
 from trove.tests import helpers
@@ -122,7 +122,7 @@ class AgentAcrossMongoDBOutageTest(agent_base.AgentTestCase):
         shows that the answer came within the call timeout.
         """
         started = time.monotonic()
-        error = self.assertRaises(exception.MongoDBConnectionError,
+        error = self.assertRaises(exceptions.MongoDBConnectionError,
                                   self.api.list_databases)
         elapsed = time.monotonic() - started
         message = str(error)

@@ -27,6 +27,7 @@ from oslo_context import context as oslo_context
 
 from tools.harness import secantus
 from trove.common import exception
+from trove.guestagent.datastore.experimental.mongodb import exceptions
 from trove.tests.functional import base
 from trove.tests.functional import reliability
 from trove.tests import helpers
@@ -129,7 +130,7 @@ class SecurityTest(base.FunctionalTestCase):
         self.conf.config(group='mongodb', mongodb_port=helpers.free_port(),
                          server_selection_timeout=0.5)
         errors.append(self.assertRaises(
-            exception.MongoDBConnectionError, self.manager.list_databases,
+            exceptions.MongoDBConnectionError, self.manager.list_databases,
             request))
         self.conf.config(group='mongodb', mongodb_port=self.server.port)
         path = self.server.credentials_file + '.wrong'
@@ -139,7 +140,7 @@ class SecurityTest(base.FunctionalTestCase):
         self.add_secret(wrong)
         self.conf.config(group='mongodb', admin_credentials_file=path)
         errors.append(self.assertRaises(
-            exception.MongoDBAuthenticationError,
+            exceptions.MongoDBAuthenticationError,
             self.manager.create_database, request, helpers.payloads('x')))
         self.assertIn('DEBUG pymongo', self.logs.output)
         for error in errors:
@@ -171,7 +172,7 @@ class SecurityTest(base.FunctionalTestCase):
                     (self.manager.create_database, helpers.payloads('sales')),
                     (self.manager.list_databases, None),
                     (self.manager.delete_database, helpers.payload('sales'))):
-                error = self.assertRaises(exception.CredentialsFileError,
+                error = self.assertRaises(exceptions.CredentialsFileError,
                                           call, None, argument)
                 self.assertIn(path, str(error))
                 self.assertIn('%04o' % mode, str(error))
@@ -181,7 +182,7 @@ class SecurityTest(base.FunctionalTestCase):
         link = os.path.join(workdir, 'link.json')
         os.symlink(path, link)
         self.conf.config(group='mongodb', admin_credentials_file=link)
-        self.assertRaises(exception.CredentialsFileError,
+        self.assertRaises(exceptions.CredentialsFileError,
                           self.manager.list_databases, None)
 
         for mode in (0o600, 0o400):
@@ -210,7 +211,7 @@ class SecurityTest(base.FunctionalTestCase):
             self.conf.config(group='mongodb',
                              mongodb_port=helpers.free_port(),
                              server_selection_timeout=0.5)
-            self.assertRaises(exception.MongoDBConnectionError,
+            self.assertRaises(exceptions.MongoDBConnectionError,
                               self.manager.list_databases, None)
             attempts = list(guard.attempts)
         finally:

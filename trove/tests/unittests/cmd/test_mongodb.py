@@ -20,6 +20,7 @@ import fixtures
 
 from trove.cmd import mongodb
 from trove.common import exception
+from trove.guestagent.datastore.experimental.mongodb import exceptions
 from trove.tests import base
 from trove.tests import helpers
 
@@ -225,7 +226,7 @@ class CommandTest(CommandTestCase):
 
     def test_mongodb_errors_print_their_message(self):
         self.guest.list_databases = mock.Mock(
-            side_effect=exception.MongoDBUnreachable(
+            side_effect=exceptions.MongoDBUnreachable(
                 host='h', port=1, timeout=2, operation='listDatabases',
                 reason='refused'))
         self.assert_one_error_line(self.run_command('database-list', 'i1'),
@@ -262,7 +263,8 @@ class CommandTest(CommandTestCase):
     def test_local_runs_the_manager_in_process(self):
         admin = mock.Mock()
         admin.list_databases.return_value = ([{'_name': 'x'}], None)
-        admin.create_database.return_value = ['y']
+        admin.create_database.return_value = {'created': ['y'],
+                                              'existed': []}
         with mock.patch('trove.guestagent.datastore.experimental.mongodb.'
                         'service.MongoDBAdmin', return_value=admin):
             self.assertEqual(0, self.run_command('--local', 'database-list',

@@ -14,21 +14,22 @@ import inspect
 import re
 
 from trove.common import exception
+from trove.guestagent.datastore.experimental.mongodb import exceptions
 from trove.tests import base
 
 
 def error_classes():
-    """Every exception class the module defines."""
-    return [cls for _name, cls in inspect.getmembers(exception,
-                                                     inspect.isclass)
+    """Every exception class the project's error modules define."""
+    return [cls for module in (exception, exceptions)
+            for _name, cls in inspect.getmembers(module, inspect.isclass)
             if issubclass(cls, BaseException)
-            and cls.__module__ == exception.__name__]
+            and cls.__module__ == module.__name__]
 
 
 class TroveErrorTest(base.TestCase):
 
     def test_message_is_filled_from_keyword_arguments(self):
-        error = exception.MongoDBUnreachable(
+        error = exceptions.MongoDBUnreachable(
             host='db1', port=27017, timeout=3.0, operation='listDatabases',
             reason='refused')
         self.assertIn('db1:27017', str(error))
@@ -42,6 +43,22 @@ class TroveErrorTest(base.TestCase):
         error = exception.InvalidDatabaseRequest(problems="'a.b' is bad")
         self.assertEqual("Invalid database request: 'a.b' is bad. Nothing "
                          "was changed on the server.", str(error))
+
+    def test_as_raised_is_the_class_and_message_alone(self):
+        original = exceptions.MongoDBUnreachable(
+            host='db1', port=27017, timeout=3.0, operation='listDatabases',
+            reason='refused')
+        # As oslo.messaging rebuilds it from an answer.
+        remote = type('MongoDBUnreachable_Remote', (type(original),),
+                      {'__str__': lambda self: 'msg\nTraceback ...'})(
+            original.message, **original.kwargs)
+        for error in (original, remote):
+            error.__cause__ = ValueError('cause')
+            raised = error.as_raised()
+            self.assertIs(exceptions.MongoDBUnreachable, type(raised))
+            self.assertEqual(original.message, str(raised))
+            self.assertEqual(original.kwargs, raised.kwargs)
+            self.assertIsNone(raised.__cause__)
 
     def test_every_error_of_the_project_is_a_trove_error(self):
         # Callers (the CLI, the RPC endpoint) tell the project's errors

@@ -44,9 +44,12 @@ class ManagerTestCase(base.TestCase):
     def setUp(self):
         super().setUp()
         self.admin = mock.Mock(spec=service.MongoDBAdmin)
-        # What the admin answers: the names created, the users kept.
-        self.admin.create_database.return_value = []
-        self.admin.delete_database.return_value = []
+        # What the admin answers: what it created, found and dropped.
+        self.admin.create_database.return_value = {'created': [],
+                                                   'existed': []}
+        self.admin.delete_database.return_value = {'deleted': 'sales',
+                                                   'users_kept': []}
+        self.admin.create_users.return_value = {'created': []}
         self.conductor = mock.Mock(spec=conductor.API)
         self.manager = manager.Manager(admin=self.admin,
                                        conductor_api=self.conductor)

@@ -28,6 +28,7 @@ from trove.common import rpc
 from trove.common import secure_rpc
 from trove.guestagent import agent as guest_agent
 from trove.guestagent import api
+from trove.guestagent.datastore.experimental.mongodb import exceptions
 from trove.guestagent.datastore.experimental.mongodb import manager
 from trove.guestagent.datastore.experimental.mongodb import service
 from trove.tests import base
@@ -67,6 +68,13 @@ class AgentOverRPCTest(base.TestCase):
         if not self.stopped:
             self.agent.stop()
             self.assertTrue(self.agent.wait(10))
+
+    def admin_logs_its_listing(self):
+        """Have the stand-in admin log its request, as MongoDBAdmin does."""
+        def list_databases(*page):
+            service.LOG.debug('Listing databases %s.', page)
+            return [{'_name': 'a'}], None
+        self.admin.list_databases.side_effect = list_databases
 
     def wait_for_call(self, mocked):
         helpers.poll(lambda: mocked.called, 10, 'the call', interval=0.01)
@@ -111,13 +119,13 @@ class AgentOverRPCTest(base.TestCase):
 
     def test_a_failed_call_raises_the_agent_error_with_its_message(self):
         self.admin.list_databases.side_effect = (
-            exception.MongoDBUnreachable(host='h', port=1, timeout=2,
-                                         operation='listDatabases',
-                                         reason='refused'))
-        error = self.assertRaises(exception.MongoDBConnectionError,
+            exceptions.MongoDBUnreachable(host='h', port=1, timeout=2,
+                                          operation='listDatabases',
+                                          reason='refused'))
+        error = self.assertRaises(exceptions.MongoDBConnectionError,
                                   self.api.list_databases)
-        self.assertIs(exception.MongoDBUnreachable, type(error))
-        self.assertEqual(exception.MongoDBUnreachable(
+        self.assertIs(exceptions.MongoDBUnreachable, type(error))
+        self.assertEqual(exceptions.MongoDBUnreachable(
             host='h', port=1, timeout=2, operation='listDatabases',
             reason='refused').message, str(error))
         self.assert_logged('ERROR', 'Request list_databases failed: Cannot '
@@ -144,18 +152,18 @@ class AgentOverRPCTest(base.TestCase):
     def test_a_rebuilt_remote_error_is_given_back_as_raised(self):
         # What oslo.messaging makes of the agent's error over a real bus:
         # a subclass whose str() appends the agent's traceback.
-        original = exception.MongoDBUnreachable(
+        original = exceptions.MongoDBUnreachable(
             host='h', port=1, timeout=2, operation='listDatabases',
             reason='refused')
         remote_class = type('MongoDBUnreachable_Remote',
-                            (exception.MongoDBUnreachable,),
+                            (exceptions.MongoDBUnreachable,),
                             {'__str__': lambda self: 'msg\nTraceback...'})
         rebuilt = remote_class(original.message, **original.kwargs)
         with mock.patch.object(self.api.client, 'prepare') as prepare:
             prepare.return_value.call.side_effect = rebuilt
-            error = self.assertRaises(exception.MongoDBConnectionError,
+            error = self.assertRaises(exceptions.MongoDBConnectionError,
                                       self.api.list_databases)
-        self.assertIs(exception.MongoDBUnreachable, type(error))
+        self.assertIs(exceptions.MongoDBUnreachable, type(error))
         self.assertEqual(original.message, str(error))
 
     def test_unsupported_operation(self):
@@ -189,6 +197,7 @@ class AgentOverRPCTest(base.TestCase):
     def test_the_token_never_reaches_a_log_at_debug(self):
         # Every record is captured at DEBUG; the registered token is looked
         # for in them after the test.
+        self.admin_logs_its_listing()
         self.api.rpc_ping()
         self.api.list_databases()
         self.assert_logged('DEBUG', 'Listing databases')
@@ -248,6 +257,7 @@ class AgentOverRPCTest(base.TestCase):
                          set(stats))
 
     def test_log_lines_carry_their_own_request_s_id(self):
+        self.admin_logs_its_listing()
         seen = []
 
         class ContextOfRecords(logging.Handler):

@@ -16,7 +16,9 @@ import os
 from unittest import mock
 
 from trove.common import exception
+from trove.guestagent.datastore.experimental.mongodb import exceptions
 from trove.guestagent.datastore.experimental.mongodb import manager
+from trove.guestagent import unsupported
 from trove.tests.unittests.guestagent import stand_ins
 
 NOTIFICATION = stand_ins.NOTIFICATION
@@ -28,8 +30,11 @@ class OutcomeReportTest(stand_ins.ManagerTestCase):
     """Requests run as the RPC endpoint runs them, inside the report."""
 
     def serve(self, operation, ctxt, *args, **kwargs):
+        """Run ``operation``, a method's name or a refusal, as requested."""
+        if isinstance(operation, str):
+            operation = getattr(self.manager, operation)
         with self.manager.outcome_reported(ctxt, 'the request'):
-            return getattr(self.manager, operation)(ctxt, *args, **kwargs)
+            return operation(ctxt, *args, **kwargs)
 
     def test_a_success_ends_with_notify_end(self):
         ctxt = context_with(dict(NOTIFICATION))
@@ -51,8 +56,9 @@ class OutcomeReportTest(stand_ins.ManagerTestCase):
     def test_a_refused_operation_is_reported_as_a_failure(self):
         ctxt = context_with(dict(NOTIFICATION, notification_classname=(
             'trove.common.notification.DBaaSInstanceRestart')))
-        error = self.assertRaises(exception.DatastoreOperationNotSupported,
-                                  self.serve, 'restart', ctxt)
+        error = self.assertRaises(
+            exception.DatastoreOperationNotSupported, self.serve,
+            unsupported.Refusal('restart', self.manager.MANAGER), ctxt)
         self.assertEqual(
             [mock.call.notify_exc_info(ctxt, error)],
             self.conductor.mock_calls)
@@ -113,15 +119,15 @@ class HeartbeatTest(stand_ins.ManagerTestCase):
         self.prepared()
         outcomes = [
             (None, 'healthy'),
-            (exception.MongoDBUnreachable(
+            (exceptions.MongoDBUnreachable(
                 host='h', port=1, timeout=1, operation='listDatabases',
                 reason='refused'), 'shutdown'),
-            (exception.MongoDBTimeout(
+            (exceptions.MongoDBTimeout(
                 host='h', port=1, timeout=1, operation='listDatabases',
                 database='admin', bound='b'), 'shutdown'),
-            (exception.MongoDBAuthenticationError(
+            (exceptions.MongoDBAuthenticationError(
                 user='os_admin', path='/f'), 'unknown'),
-            (exception.MongoDBNotPrimary(
+            (exceptions.MongoDBNotPrimary(
                 host='h', port=1, operation='listDatabases',
                 database='admin', reason='NotWritablePrimary'), 'unknown'),
             (None, 'healthy'),

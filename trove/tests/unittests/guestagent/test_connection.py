@@ -22,6 +22,7 @@ from pymongo import errors as pymongo_errors
 from trove.common import exception
 from trove.guestagent.datastore.experimental.mongodb import connection
 from trove.guestagent.datastore.experimental.mongodb import credentials
+from trove.guestagent.datastore.experimental.mongodb import exceptions
 from trove.guestagent.datastore.experimental.mongodb import service
 from trove.tests import base
 from trove.tests import helpers
@@ -138,6 +139,17 @@ class ConnectionPoolTest(base.TestCase):
         self.assertEqual({id(old.client), id(new)},
                          {id(client) for client in self.closed})
 
+    def _fail_an_operation(self, error):
+        """An operation that fails with ``error``; return its client."""
+        clients = []
+
+        def operation():
+            with self.pool.acquire() as conn:
+                clients.append(conn.client)
+                raise error
+        self.assertRaises(type(error), operation)
+        return clients[0]
+
     def test_refused_credentials_give_the_next_operation_a_new_client(self):
         # pymongo would hold the server as unknown after the refusal and
         # fail the next operations only after server_selection_timeout.
@@ -146,15 +158,32 @@ class ConnectionPoolTest(base.TestCase):
                         pymongo_errors.NotPrimaryError(
                             'not primary', {'ok': 0, 'code': 10107})):
             self.closed[:] = []
-            with self.pool.acquire() as conn:
-                first = conn.client
+            clients = []
 
-                def refuse():
+            def operation():
+                with self.pool.acquire() as conn:
+                    clients.append(conn.client)
                     with conn.translated('create', 'd'):
                         raise refusal
-                self.assertRaises(exception.MongoDBError, refuse)
-            self.assertEqual([first], self.closed)
-            self.assertIsNot(first, self.client())
+            self.assertRaises(exceptions.MongoDBError, operation)
+            self.assertEqual(clients, self.closed)
+            self.assertIsNot(clients[0], self.client())
+
+    def test_an_error_caused_by_a_refusal_also_replaces_the_client(self):
+        refusal = exceptions.MongoDBNotPrimary(
+            host='h', port=1, operation='create', database='d', reason='r')
+        error = exception.DatabaseCreateError(
+            cause=refusal, outcome='', created=[], on_disk=True,
+            uncertain=None, not_created=['d'])
+        error.__cause__ = refusal
+        first = self._fail_an_operation(error)
+        self.assertEqual([first], self.closed)
+
+    def test_other_errors_keep_the_client(self):
+        first = self._fail_an_operation(exceptions.MongoDBUnreachable(
+            host='h', port=1, timeout=1, operation='create', reason='r'))
+        self.assertEqual([], self.closed)
+        self.assertIs(first, self.client())
 
     def test_client_points_at_the_configured_server(self):
         client = self.client()
@@ -165,7 +194,7 @@ class ConnectionPoolTest(base.TestCase):
     def test_unsafe_credentials_file_is_refused(self):
         self.write_credentials('pw-secret-1')
         os.chmod(self.path, 0o644)
-        self.assertRaises(exception.CredentialsFileError, self.client)
+        self.assertRaises(exceptions.CredentialsFileError, self.client)
 
     def test_process_wide_pool(self):
         self.assertIs(connection.get_pool(), connection.get_pool())

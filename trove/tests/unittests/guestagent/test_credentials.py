@@ -15,8 +15,8 @@ import os
 
 import fixtures
 
-from trove.common import exception
 from trove.guestagent.datastore.experimental.mongodb import credentials
+from trove.guestagent.datastore.experimental.mongodb import exceptions
 from trove.tests import base
 from trove.tests import helpers
 
@@ -49,7 +49,7 @@ class LoadCredentialsTest(base.TestCase):
     def test_file_readable_by_group_or_others_is_refused(self):
         for mode in (0o640, 0o604, 0o644, 0o660, 0o602):
             self.write(json.dumps({'username': 'u', 'password': 'p'}), mode)
-            error = self.assertRaises(exception.CredentialsFileError,
+            error = self.assertRaises(exceptions.CredentialsFileError,
                                       credentials.load_credentials,
                                       self.path)
             self.assertIn(self.path, str(error))
@@ -67,7 +67,7 @@ class LoadCredentialsTest(base.TestCase):
                         '"password": "secret-1"}',
                         '{"username": "u", "password": 7}'):
             self.write(content)
-            error = self.assertRaises(exception.CredentialsFileError,
+            error = self.assertRaises(exceptions.CredentialsFileError,
                                       credentials.load_credentials,
                                       self.path)
             self.assertIn(self.path, str(error))

@@ -16,9 +16,9 @@ from unittest import mock
 import fixtures
 from pymongo import errors as pymongo_errors
 
-from trove.common import exception
 from trove.guestagent.datastore.experimental.mongodb import connection
 from trove.guestagent.datastore.experimental.mongodb import errors
+from trove.guestagent.datastore.experimental.mongodb import exceptions
 from trove.tests import base
 
 TARGET = connection.ConnectionTarget('db1', 27017, 'os_admin', 'pw-secret-1',
@@ -47,7 +47,7 @@ class TranslatedTest(base.TestCase):
                 if sent:
                     errors.CHECKOUTS.connection_checked_out(None)
                 raise failure
-        error = self.assertRaises(exception.MongoDBError, fail)
+        error = self.assertRaises(exceptions.MongoDBError, fail)
         self.assertIs(failure, error.__cause__)
         message = str(error)
         # assertNotIn would print the secret if it failed.
@@ -61,7 +61,7 @@ class TranslatedTest(base.TestCase):
             'db1:27017: [Errno 111] Connection refused (configured '
             'timeouts: socketTimeoutMS: 3000.0ms), Timeout: 3.0s, '
             'Topology Description: <...>'))
-        self.assertIsInstance(error, exception.MongoDBUnreachable)
+        self.assertIsInstance(error, exceptions.MongoDBUnreachable)
         self.assertIs(False, error.command_sent)
         self.assertEqual(
             'Cannot reach MongoDB at db1:27017 within 3.0 s ([mongodb] '
@@ -75,12 +75,12 @@ class TranslatedTest(base.TestCase):
         error = self.translate(pymongo_errors.NetworkTimeout(
             'db1:27017: timed out (configured timeouts: connectTimeoutMS: '
             '3000.0ms)'))
-        self.assertIsInstance(error, exception.MongoDBUnreachable)
+        self.assertIsInstance(error, exceptions.MongoDBUnreachable)
 
     def test_connection_lost_after_sending(self):
         error = self.translate(pymongo_errors.AutoReconnect(
             'db1:27017: connection closed'), sent=True)
-        self.assertIsInstance(error, exception.MongoDBConnectionLost)
+        self.assertIsInstance(error, exceptions.MongoDBConnectionLost)
         self.assertIs(True, error.command_sent)
         self.assertIn('was lost after the create command on database sales '
                       'was sent (connection closed)', str(error))
@@ -89,7 +89,7 @@ class TranslatedTest(base.TestCase):
     def test_timeout_after_sending_names_the_operation_timeout(self):
         error = self.translate(pymongo_errors.NetworkTimeout(
             'db1:27017: timed out'), sent=True)
-        self.assertIsInstance(error, exception.MongoDBTimeout)
+        self.assertIsInstance(error, exceptions.MongoDBTimeout)
         self.assertIn('did not answer the create command on database sales '
                       'within 30.0 s ([mongodb] operation_timeout) after it '
                       'was sent', str(error))
@@ -99,19 +99,19 @@ class TranslatedTest(base.TestCase):
         error = self.translate(pymongo_errors.NetworkTimeout(
             'db1:27017: timed out'), sent=True,
             bound=errors.LISTING_TIMEOUT)
-        self.assertIsInstance(error, exception.MongoDBTimeout)
+        self.assertIsInstance(error, exceptions.MongoDBTimeout)
         self.assertIn('within 3.0 s (the bound of a listing, [mongodb] '
                       'server_selection_timeout', str(error))
 
     def test_server_time_limit_is_a_timeout(self):
         error = self.translate(pymongo_errors.ExecutionTimeout(
             'operation exceeded time limit', 50), sent=True)
-        self.assertIsInstance(error, exception.MongoDBTimeout)
+        self.assertIsInstance(error, exceptions.MongoDBTimeout)
 
     def test_authentication_failure_names_user_and_file_only(self):
         error = self.translate(pymongo_errors.OperationFailure(
             'Authentication failed., full error: ' + RAW_REPLY, 18))
-        self.assertIsInstance(error, exception.MongoDBAuthenticationError)
+        self.assertIsInstance(error, exceptions.MongoDBAuthenticationError)
         self.assertEqual(
             'MongoDB refused the credentials of user os_admin from '
             '/etc/creds.json ([mongodb] admin_credentials_file). Check the '
@@ -125,7 +125,7 @@ class TranslatedTest(base.TestCase):
         error = self.translate(pymongo_errors.ServerSelectionTimeoutError(
             'db1:27017: Authentication failed., full error: ' + RAW_REPLY +
             ', Timeout: 3.0s, Topology Description: <...>'))
-        self.assertIsInstance(error, exception.MongoDBAuthenticationError)
+        self.assertIsInstance(error, exceptions.MongoDBAuthenticationError)
         self.assertNotIn('db1', str(error))
         self.assertNotIn('27017', str(error))
 
@@ -133,7 +133,7 @@ class TranslatedTest(base.TestCase):
         error = self.translate(pymongo_errors.OperationFailure(
             'x', 13, {'errmsg': 'not authorized on sales to execute command '
                       '(action: insert)', 'code': 13}))
-        self.assertIsInstance(error, exception.MongoDBUnauthorized)
+        self.assertIsInstance(error, exceptions.MongoDBUnauthorized)
         self.assertIn('to insert on database sales', str(error))
 
     def test_unauthorized_from_an_older_server_names_the_command(self):
@@ -150,7 +150,7 @@ class TranslatedTest(base.TestCase):
         error = self.translate(pymongo_errors.OperationFailure(
             'x', 13, {'errmsg': 'command listDatabases requires '
                       'authentication', 'code': 13}), target=target)
-        self.assertIsInstance(error, exception.MongoDBCredentialsMissing)
+        self.assertIsInstance(error, exceptions.MongoDBCredentialsMissing)
         self.assertIn('the credentials file %s ([mongodb] '
                       'admin_credentials_file) does not exist' % path,
                       str(error))
@@ -160,7 +160,7 @@ class TranslatedTest(base.TestCase):
             'not primary', {'ok': 0.0, 'errmsg': 'not primary',
                             'code': 10107,
                             'codeName': 'NotWritablePrimary'}), sent=True)
-        self.assertIsInstance(error, exception.MongoDBNotPrimary)
+        self.assertIsInstance(error, exceptions.MongoDBNotPrimary)
         self.assertIn('MongoDB at db1:27017 is not the primary of its '
                       'replica set, so it refused the create command on '
                       'database sales (NotWritablePrimary, code 10107)',
@@ -171,21 +171,21 @@ class TranslatedTest(base.TestCase):
         error = self.translate(pymongo_errors.NotPrimaryError(
             'shutdown', {'ok': 0.0, 'errmsg': 'shutdown in progress',
                          'code': 91}), sent=True)
-        self.assertIsInstance(error, exception.MongoDBConnectionLost)
+        self.assertIsInstance(error, exceptions.MongoDBConnectionLost)
         self.assertIn('shutting down', str(error))
 
     def test_write_concern_error_is_not_durable(self):
         error = self.translate(pymongo_errors.WriteConcernError(
             'journal write failed.', 64, {'errmsg': 'journal write failed.',
                                           'code': 64}), sent=True)
-        self.assertIsInstance(error, exception.MongoDBNotDurable)
+        self.assertIsInstance(error, exceptions.MongoDBNotDurable)
         self.assertIn('did not confirm that it reached its journal '
                       '(journal write failed)', str(error))
 
     def test_other_failures_keep_code_and_message(self):
         error = self.translate(pymongo_errors.OperationFailure(
             'x', 20, {'errmsg': 'Invalid namespace'}))
-        self.assertIsInstance(error, exception.MongoDBOperationError)
+        self.assertIsInstance(error, exceptions.MongoDBOperationError)
         self.assertIn('Invalid namespace (code 20)', str(error))
         self.assertIn('create on sales', str(error))
 
@@ -197,7 +197,7 @@ class TranslatedTest(base.TestCase):
     def test_an_error_of_pymongo_itself_is_not_blamed_on_the_server(self):
         error = self.translate(pymongo_errors.InvalidOperation(
             'Cannot use MongoClient after close'))
-        self.assertIsInstance(error, exception.MongoDBClientError)
+        self.assertIsInstance(error, exceptions.MongoDBClientError)
         self.assertEqual('The agent could not send the create command on '
                          'database sales: Cannot use MongoClient after '
                          'close.', str(error))

@@ -15,7 +15,7 @@ from unittest import mock
 
 import fixtures
 
-from trove.common import exception
+from trove.guestagent.datastore.experimental.mongodb import exceptions
 from trove.tests.unittests.guestagent import stand_ins
 
 ROOT_PASSWORD = 'root-pw-7c1'
@@ -44,10 +44,11 @@ class PrepareTest(stand_ins.ManagerTestCase):
         self.add_secret(ROOT_PASSWORD)
 
     def test_databases_go_through_the_create_path(self):
+        self.admin.create_database.return_value = {'created': [],
+                                                   'existed': ['sales']}
         self.manager.prepare(None, **trove_prepare_arguments())
         self.admin.create_database.assert_called_once_with(
             [{'_name': 'sales'}])
-        self.assert_logged('DEBUG', "Creating databases ['sales']")
         # Once per instance, at the level upstream's agents use for it.
         self.assert_logged('INFO', "Prepare made sure databases ['sales'] "
                                    "exist")
@@ -64,6 +65,7 @@ class PrepareTest(stand_ins.ManagerTestCase):
         self.assertNotIn('port: 27017', self.logs.output)
 
     def test_users_are_created_after_the_databases(self):
+        self.admin.create_users.return_value = {'created': ['app']}
         self.manager.prepare(None, **trove_prepare_arguments())
         self.assertEqual(
             ['create_database', 'create_users'],
@@ -112,12 +114,12 @@ class PrepareTest(stand_ins.ManagerTestCase):
 
     def test_a_failed_create_still_completes_prepare(self):
         self.admin.create_database.side_effect = (
-            exception.MongoDBUnreachable(host='h', port=1, timeout=1,
-                                         operation='listDatabases',
-                                         reason='down'))
+            exceptions.MongoDBUnreachable(host='h', port=1, timeout=1,
+                                          operation='listDatabases',
+                                          reason='down'))
         self.admin.check_access.side_effect = (
             self.admin.create_database.side_effect)
-        self.assertRaises(exception.MongoDBConnectionError,
+        self.assertRaises(exceptions.MongoDBConnectionError,
                           self.manager.prepare, None,
                           **trove_prepare_arguments())
         self.assertTrue(os.path.exists(self.marker))

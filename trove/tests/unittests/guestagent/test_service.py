@@ -21,6 +21,7 @@ from pymongo import errors as pymongo_errors
 from trove.common import exception
 from trove.guestagent.datastore.experimental.mongodb import connection
 from trove.guestagent.datastore.experimental.mongodb import errors
+from trove.guestagent.datastore.experimental.mongodb import exceptions
 from trove.guestagent.datastore.experimental.mongodb import service
 from trove.tests import base
 from trove.tests import helpers
@@ -109,7 +110,7 @@ class CreateDatabaseTest(base.TestCase):
         self.admin = service.MongoDBAdmin(self.pool)
 
     def test_creates_the_placeholder_collection_in_each_new_database(self):
-        self.assertEqual(['sales', 'hr'],
+        self.assertEqual({'created': ['sales', 'hr'], 'existed': []},
                          self.admin.create_database(payloads('sales', 'hr')))
         for name in ('sales', 'hr'):
             self.pool.databases[name].command.assert_called_once_with(
@@ -118,7 +119,7 @@ class CreateDatabaseTest(base.TestCase):
                 allowable_errors=[48])
 
     def test_lists_once_and_leaves_existing_databases_untouched(self):
-        self.assertEqual(['new'],
+        self.assertEqual({'created': ['new'], 'existed': ['old']},
                          self.admin.create_database(payloads('old', 'new')))
         self.pool.client.list_database_names.assert_called_once_with()
         self.assertNotIn('old', self.pool.databases)
@@ -131,6 +132,19 @@ class CreateDatabaseTest(base.TestCase):
         self.admin.create_database(payloads('sales', 'hr'))
         self.assert_logged('DEBUG', "Created databases ['sales', 'hr']")
         self.assertNotIn('INFO', self.logs.output)
+
+    def test_the_request_is_logged_once_after_validation(self):
+        self.admin.create_database(payloads('sales', 'hr'))
+        self.assert_logged('DEBUG', "Creating databases ['sales', 'hr']")
+        self.assertEqual(1, self.logs.output.count('Creating databases'))
+
+    def test_a_refused_request_is_not_logged_as_a_request(self):
+        # The RPC endpoint logs the refusal; the request line would name
+        # what the caller sent, unvalidated.
+        for batch in ('not-a-list', [{'_name': 'y\nERROR forged'}]):
+            self.assertRaises(exception.InvalidDatabaseRequest,
+                              self.admin.create_database, batch)
+        self.assertNotIn('Creating databases', self.logs.output)
 
     def test_refused_batch_touches_nothing_on_the_server(self):
         for batch in (payloads('ok') + [{'_name': 'a.b'}],
@@ -165,14 +179,15 @@ class CreateDatabaseTest(base.TestCase):
         self.assertNotIn('..', str(error))
 
     def test_empty_batch_does_nothing(self):
-        self.assertEqual([], self.admin.create_database([]))
+        self.assertEqual({'created': [], 'existed': []},
+                         self.admin.create_database([]))
         self.assertFalse(self.pool.client.list_database_names.called)
 
     def test_collection_created_meanwhile_counts_as_created(self):
         # allowable_errors: pymongo answers NamespaceExists as a reply.
         self.pool._database('sales').command.return_value = {
             'ok': 0.0, 'code': 48, 'errmsg': 'exists'}
-        self.assertEqual(['sales'],
+        self.assertEqual({'created': ['sales'], 'existed': []},
                          self.admin.create_database(payloads('sales')))
 
     def test_no_checkpoint_by_default(self):
@@ -190,7 +205,8 @@ class CreateDatabaseTest(base.TestCase):
 
     def test_nothing_created_means_nothing_to_checkpoint(self):
         self.conf.config(group='mongodb', checkpoint_after_ddl=True)
-        self.assertEqual([], self.admin.create_database(payloads('old')))
+        self.assertEqual({'created': [], 'existed': ['old']},
+                         self.admin.create_database(payloads('old')))
         self.assertEqual(0, self.pool.flushes())
 
     def test_outcome_lists_names_as_names(self):
@@ -214,7 +230,7 @@ class CreateDatabaseTest(base.TestCase):
                                       self.admin.create_database,
                                       payloads('a', 'b', 'c'))
             self.assertIsInstance(error.__cause__,
-                                  exception.MongoDBConnectionLost)
+                                  exceptions.MongoDBConnectionLost)
             # The server may have applied 'b' and died before it answered.
             self.assertIn('Perhaps created: b', str(error))
             self.assertIn('Not created: c.', str(error))
@@ -238,7 +254,7 @@ class CreateDatabaseTest(base.TestCase):
         error = self.assertRaises(exception.DatabaseCreateError,
                                   self.admin.create_database,
                                   payloads('a', 'b', 'c'))
-        self.assertIsInstance(error.__cause__, exception.MongoDBTimeout)
+        self.assertIsInstance(error.__cause__, exceptions.MongoDBTimeout)
         self.assertEqual('b', error.kwargs['uncertain'])
         self.assertIn('within 30.0 s ([mongodb] operation_timeout)',
                       str(error))
@@ -249,7 +265,7 @@ class CreateDatabaseTest(base.TestCase):
         error = self.assertRaises(exception.DatabaseCreateError,
                                   self.admin.create_database,
                                   payloads('a', 'b', 'c'))
-        self.assertIsInstance(error.__cause__, exception.MongoDBUnreachable)
+        self.assertIsInstance(error.__cause__, exceptions.MongoDBUnreachable)
         self.assertIsNone(error.kwargs['uncertain'])
         self.assertEqual(['b', 'c'], error.kwargs['not_created'])
         self.assertNotIn('Perhaps', str(error))
@@ -263,7 +279,7 @@ class CreateDatabaseTest(base.TestCase):
         error = self.assertRaises(exception.DatabaseCreateError,
                                   self.admin.create_database,
                                   payloads('a', 'b', 'c'))
-        self.assertIsInstance(error.__cause__, exception.MongoDBNotPrimary)
+        self.assertIsInstance(error.__cause__, exceptions.MongoDBNotPrimary)
         self.assertEqual((['a'], True, None, ['b', 'c']),
                          (error.kwargs['created'], error.kwargs['on_disk'],
                           error.kwargs['uncertain'],
@@ -276,7 +292,7 @@ class CreateDatabaseTest(base.TestCase):
         error = self.assertRaises(exception.DatabaseCreateError,
                                   self.admin.create_database,
                                   payloads('a', 'b', 'c'))
-        self.assertIsInstance(error.__cause__, exception.MongoDBNotDurable)
+        self.assertIsInstance(error.__cause__, exceptions.MongoDBNotDurable)
         self.assertEqual((['a', 'b'], False, None, ['c']),
                          (error.kwargs['created'], error.kwargs['on_disk'],
                           error.kwargs['uncertain'],
@@ -360,7 +376,7 @@ class CreateDatabaseTest(base.TestCase):
         self.conf.config(group='mongodb', ignore_dbs=['admin', 'audit'])
         self.assertRaises(exception.InvalidDatabaseRequest,
                           self.admin.create_database, payloads('Audit'))
-        self.assertEqual(['local2'],
+        self.assertEqual({'created': ['local2'], 'existed': []},
                          self.admin.create_database(payloads('local2')))
 
 
@@ -375,6 +391,14 @@ class ListDatabasesTest(base.TestCase):
     def names(self, *args, **kwargs):
         schemas, marker = self.admin.list_databases(*args, **kwargs)
         return [schema['_name'] for schema in schemas], marker
+
+    def test_the_request_is_logged_after_validation(self):
+        self.names(2, 'a', 1)
+        self.assert_logged('DEBUG', "Listing databases (limit=2, "
+                                    "marker='a', include_marker=True)")
+        self.assertRaises(exception.InvalidDatabaseRequest, self.names,
+                          'z\nERROR forged')
+        self.assertNotIn('ERROR forged', self.logs.output)
 
     def test_lists_tenant_databases_sorted(self):
         self.assertEqual((['a', 'b', 'c', 'odd name'], None), self.names())
@@ -412,8 +436,8 @@ class DeleteDatabaseTest(base.TestCase):
         self.sales.command.return_value = {'users': [{'user': 'clerk'}]}
 
     def test_drops_and_names_the_users_left_behind(self):
-        self.assertEqual(['clerk'], self.admin.delete_database(
-            helpers.payload('sales')))
+        self.assertEqual({'deleted': 'sales', 'users_kept': ['clerk']},
+                         self.admin.delete_database(helpers.payload('sales')))
         self.sales.command.assert_any_call('usersInfo')
         self.sales.command.assert_called_with(
             {'dropDatabase': 1, 'writeConcern': {'w': 1, 'j': True}},
@@ -421,10 +445,17 @@ class DeleteDatabaseTest(base.TestCase):
         self.assert_logged('DEBUG', "Dropped database 'sales'")
         self.assert_logged('WARNING', "'sales'", "['clerk']", 'remain')
 
+    def test_the_name_is_read_once_from_the_validated_model(self):
+        self.assertRaises(exception.InvalidDatabaseRequest,
+                          self.admin.delete_database, {'_name': 'x.y'})
+        self.assertNotIn('Deleting database', self.logs.output)
+        self.admin.delete_database(helpers.payload('sales'))
+        self.assert_logged('DEBUG', "Deleting database 'sales'")
+
     def test_a_plain_success_is_logged_at_debug_only(self):
         self.sales.command.return_value = {'users': []}
-        self.assertEqual([], self.admin.delete_database(
-            helpers.payload('sales')))
+        self.assertEqual({'deleted': 'sales', 'users_kept': []},
+                         self.admin.delete_database(helpers.payload('sales')))
         self.assert_logged('DEBUG', "Dropped database 'sales'")
         self.assertNotIn('INFO', self.logs.output)
         self.assertNotIn('WARNING', self.logs.output)
@@ -453,7 +484,7 @@ class DeleteDatabaseTest(base.TestCase):
                                   self.admin.delete_database,
                                   helpers.payload('sales'))
         self.assertIsInstance(error.__cause__,
-                              exception.MongoDBConnectionError)
+                              exceptions.MongoDBConnectionError)
         self.assertIn("Database 'sales' was dropped, but", str(error))
         self.assertIn('delete it again', str(error))
 
@@ -467,7 +498,7 @@ class DeleteDatabaseTest(base.TestCase):
         error = self.assertRaises(exception.DatabaseDeleteError,
                                   self.admin.delete_database,
                                   helpers.payload('sales'))
-        self.assertIsInstance(error.__cause__, exception.MongoDBNotDurable)
+        self.assertIsInstance(error.__cause__, exceptions.MongoDBNotDurable)
         self.assertIn("Database 'sales' was dropped, but", str(error))
 
     def test_missing_database_is_refused_and_not_dropped(self):
@@ -571,8 +602,9 @@ class UserServiceTest(base.TestCase):
 
     def test_create_sends_create_user_journaled_with_read_write(self):
         pool = FakeUsers(existing=['shop'])
-        self.assertEqual(['shop.alice'], self.admin_of(pool).create_users(
-            [self.new_user(databases=('shop', 'hr'))]))
+        self.assertEqual({'created': ['shop.alice']},
+                         self.admin_of(pool).create_users(
+                             [self.new_user(databases=('shop', 'hr'))]))
         [(database, command)] = pool.commands('createUser')
         self.assertEqual('shop', database)
         self.assertEqual({'createUser': 'alice', 'pwd': USER_PASSWORD,
@@ -706,7 +738,7 @@ class UserServiceTest(base.TestCase):
                           admin.update_attributes, 'shop.alice', '%',
                           {'host': '10.0.0.1'})
         self.assertEqual([], pool.sent)
-        self.assertEqual(['password'], admin.update_attributes(
+        self.assertEqual({'changed': ['password']}, admin.update_attributes(
             'shop.alice', '%', {'name': 'shop.alice', 'host': '%',
                                 'password': USER_PASSWORD}))
         [(database, command)] = pool.commands('updateUser')
@@ -747,7 +779,7 @@ class UserServiceTest(base.TestCase):
 
     def test_a_short_password_is_masked_without_masking_the_message(self):
         # 'o' is in the message's own words ("MongoDB"), which stay.
-        error = exception.MongoDBOperationError(
+        error = exceptions.MongoDBOperationError(
             operation='createUser', database='hr', reason='pwd o is bad',
             code=2)
         service._mask(error, 'o')

@@ -30,11 +30,30 @@ import pymongo
 from trove.common import cfg
 from trove.guestagent.datastore.experimental.mongodb import credentials
 from trove.guestagent.datastore.experimental.mongodb import errors
+from trove.guestagent.datastore.experimental.mongodb import exceptions
 
 CONF = cfg.CONF
 LOG = logging.getLogger(__name__)
 
 APP_NAME = 'trove-guestagent'
+
+# An operation that failed with one of these (or with an error they
+# caused) has the pool make a new client for the next operation. pymongo
+# holds the server as unknown after either until its monitor has looked
+# again, which can take longer than server_selection_timeout, so the next
+# operations would fail only after that, and even a listing, which a
+# secondary serves.
+STALE_CLIENT_ERRORS = (exceptions.MongoDBAuthenticationError,
+                       exceptions.MongoDBNotPrimary)
+
+
+def _stale_client(error):
+    """Whether ``error``, or an error that caused it, says so."""
+    while error is not None:
+        if isinstance(error, STALE_CLIENT_ERRORS):
+            return True
+        error = error.__cause__
+    return False
 
 
 class ConnectionTarget(collections.namedtuple(
@@ -88,13 +107,6 @@ class Connection:
     def __init__(self, target, client):
         self.target = target
         self.client = client
-        # Set when the server refused the credentials, or said it is not
-        # the primary: the pool then makes a new client for the next
-        # operation. pymongo holds the server as unknown after either until
-        # its monitor has looked again, which can take longer than
-        # server_selection_timeout, so the next operations would fail
-        # only after that, and even a listing, which a secondary serves.
-        self.replace_client = False
 
     def translated(self, operation, database,
                    bound=errors.OPERATION_TIMEOUT):
@@ -201,11 +213,14 @@ class ConnectionPool:
             or unreadable.
         """
         pooled = self._hold()
-        connection = Connection(pooled.target, pooled.client)
+        replace = False
         try:
-            yield connection
+            yield Connection(pooled.target, pooled.client)
+        except Exception as exc:
+            replace = _stale_client(exc)
+            raise
         finally:
-            self._release(pooled, connection.replace_client)
+            self._release(pooled, replace)
 
     def close(self):
         """Close every client, held or not (at shutdown, between tests)."""

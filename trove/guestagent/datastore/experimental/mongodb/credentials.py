@@ -17,8 +17,8 @@ import json
 import os
 import stat
 
-from trove.common import exception
 from trove.common.i18n import _
+from trove.guestagent.datastore.experimental.mongodb import exceptions
 
 Credentials = collections.namedtuple('Credentials', ['username', 'password'])
 
@@ -42,7 +42,7 @@ def file_identity(path):
     except FileNotFoundError:
         return None
     except OSError as exc:
-        raise exception.CredentialsFileError(path=path, reason=exc.strerror)
+        raise exceptions.CredentialsFileError(path=path, reason=exc.strerror)
     return (st.st_ino, st.st_mtime_ns, st.st_size, st.st_mode)
 
 
@@ -57,7 +57,7 @@ def load_credentials(path):
         with open(path, 'rb') as stream:
             mode = stat.S_IMODE(os.fstat(stream.fileno()).st_mode)
             if mode & (stat.S_IRWXG | stat.S_IRWXO):
-                raise exception.CredentialsFileError(
+                raise exceptions.CredentialsFileError(
                     path=path,
                     reason=_('its mode is %(mode)04o, so users other than '
                              'its owner may read the admin password. Run '
@@ -67,20 +67,20 @@ def load_credentials(path):
     except FileNotFoundError:
         return None
     except OSError as exc:
-        raise exception.CredentialsFileError(path=path, reason=exc.strerror)
+        raise exceptions.CredentialsFileError(path=path, reason=exc.strerror)
     try:
         document = json.loads(raw.decode('utf-8'))
     except (UnicodeDecodeError, ValueError):
-        raise exception.CredentialsFileError(
+        raise exceptions.CredentialsFileError(
             path=path, reason=_('it is not valid UTF-8 JSON.'))
     if not isinstance(document, dict):
-        raise exception.CredentialsFileError(
+        raise exceptions.CredentialsFileError(
             path=path, reason=_('it must hold a JSON object with '
                                 '"username" and "password".'))
     for key in ('username', 'password'):
         value = document.get(key)
         if not isinstance(value, str) or not value:
-            raise exception.CredentialsFileError(
+            raise exceptions.CredentialsFileError(
                 path=path, reason=_('"%s" is missing, empty or not a '
                                     'string.') % key)
     return Credentials(document['username'], _Secret(document['password']))

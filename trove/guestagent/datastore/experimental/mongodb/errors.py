@@ -27,8 +27,8 @@ import threading
 from pymongo import errors as pymongo_errors
 from pymongo import monitoring
 
-from trove.common import exception
 from trove.common.i18n import _
+from trove.guestagent.datastore.experimental.mongodb import exceptions
 
 UNAUTHORIZED = 13
 AUTHENTICATION_FAILED = 18
@@ -93,8 +93,6 @@ class Translated:
 
     :param connection: the :class:`~.connection.Connection` in use; its
         target names the server and the user (never the password). When
-        the server refused the credentials or said it is not the primary,
-        the connection is marked for its pool to replace its client.
     :param operation: the server command sent in the block ("create").
     :param database: the database it is sent to.
     :param bound: :data:`OPERATION_TIMEOUT` or :data:`LISTING_TIMEOUT`,
@@ -120,12 +118,8 @@ class Translated:
                                               pymongo_errors.PyMongoError):
             return False
         sent = CHECKOUTS.count() != self.checkouts
-        error = _translation(self.connection, exc, self.operation,
-                             self.database, self.bound, sent)
-        if isinstance(error, (exception.MongoDBAuthenticationError,
-                              exception.MongoDBNotPrimary)):
-            self.connection.replace_client = True
-        raise error from exc
+        raise _translation(self.connection, exc, self.operation,
+                           self.database, self.bound, sent) from exc
 
 
 def _translation(connection, exc, operation, database, bound, sent):
@@ -138,49 +132,49 @@ def _translation(connection, exc, operation, database, bound, sent):
     if isinstance(exc, pymongo_errors.NotPrimaryError):
         code = _code(exc)
         if code not in _SHUTTING_DOWN:
-            return exception.MongoDBNotPrimary(
+            return exceptions.MongoDBNotPrimary(
                 host=target.host, port=target.port, operation=operation,
                 database=database, reason=_code_name(exc))
-        return exception.MongoDBConnectionLost(
+        return exceptions.MongoDBConnectionLost(
             host=target.host, port=target.port, operation=operation,
             database=database, reason=_('the server is shutting down'))
     if isinstance(exc, pymongo_errors.ConnectionFailure):
         if not sent:
-            return exception.MongoDBUnreachable(
+            return exceptions.MongoDBUnreachable(
                 host=target.host, port=target.port,
                 timeout=target.server_selection_timeout,
                 operation=operation, reason=_reason(exc, target))
         if exc.timeout:
             return _timeout(target, operation, database, bound)
-        return exception.MongoDBConnectionLost(
+        return exceptions.MongoDBConnectionLost(
             host=target.host, port=target.port, operation=operation,
             database=database, reason=_reason(exc, target))
     if isinstance(exc, pymongo_errors.ExecutionTimeout):
         return _timeout(target, operation, database, bound)
     if isinstance(exc, pymongo_errors.WriteConcernError):
-        return exception.MongoDBNotDurable(
+        return exceptions.MongoDBNotDurable(
             operation=operation, database=database, reason=_errmsg(exc))
     if isinstance(exc, pymongo_errors.OperationFailure):
         errmsg = _errmsg(exc)
         if exc.code == AUTHENTICATION_FAILED:
-            return exception.MongoDBAuthenticationError(
+            return exceptions.MongoDBAuthenticationError(
                 user=target.username, path=target.credentials_path)
         if exc.code == UNAUTHORIZED:
             action = _unauthorized_action(errmsg, operation)
             if (target.username is None
                     and _REQUIRES_AUTHENTICATION in errmsg
                     and not os.path.exists(target.credentials_path)):
-                return exception.MongoDBCredentialsMissing(
+                return exceptions.MongoDBCredentialsMissing(
                     action=action, database=database,
                     path=target.credentials_path)
-            return exception.MongoDBUnauthorized(
+            return exceptions.MongoDBUnauthorized(
                 user=target.username or _('(unauthenticated)'),
                 action=action, database=database)
-        return exception.MongoDBOperationError(
+        return exceptions.MongoDBOperationError(
             operation=operation, database=database, reason=errmsg,
             code=exc.code)
     # Not the server's answer: pymongo refused in the agent's process.
-    return exception.MongoDBClientError(
+    return exceptions.MongoDBClientError(
         operation=operation, database=database,
         reason=_reason(exc, target))
 
@@ -194,7 +188,7 @@ def _timeout(target, operation, database, bound):
     else:
         seconds = target.operation_timeout
         what = _('[mongodb] operation_timeout')
-    return exception.MongoDBTimeout(
+    return exceptions.MongoDBTimeout(
         host=target.host, port=target.port, operation=operation,
         database=database, timeout=seconds, bound=what)
 

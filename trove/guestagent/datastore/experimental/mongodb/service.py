@@ -10,7 +10,16 @@
 #    License for the specific language governing permissions and limitations
 #    under the License.
 
-"""The MongoDB work behind the guest agent's database and user commands."""
+"""The MongoDB work behind the guest agent's database and user commands.
+
+Each operation validates its request whole (:mod:`trove.guestagent.db.
+models`), logs it once at DEBUG, as Trove's MySQL agent logs its
+requests, and returns what it did. A success goes to trove-conductor as
+the request's end notification and trove-mongodb prints it; what an
+operator may have to act on is logged higher: a database left as it was
+(INFO), users MongoDB kept (WARNING), a failure (ERROR, by the RPC
+endpoint).
+"""
 
 import bisect
 import contextlib
@@ -27,7 +36,7 @@ from trove.common.i18n import _
 from trove.common import pagination
 from trove.guestagent.datastore.experimental.mongodb import connection
 from trove.guestagent.datastore.experimental.mongodb import errors
-from trove.guestagent.datastore.experimental.mongodb import validation
+from trove.guestagent.datastore.experimental.mongodb import exceptions
 from trove.guestagent.db import models
 
 CONF = cfg.CONF
@@ -42,17 +51,29 @@ LOG = logging.getLogger(__name__)
 PLACEHOLDER_COLLECTION = 'trove_placeholder'
 
 
-# The write concern of every create and drop: the server answers once the
-# change is in its journal on disk, which a crash does not undo, and it
-# waits for that one journal write, not for a checkpoint of every dirty
-# page. On a replica set member this makes the change durable on that node
-# only. The agent connects directly to its own node, which takes DDL only
-# while it is the primary; a failover before a secondary has copied the
-# change rolls it back. What makes it durable there is w: 'majority': the
-# primary answers once a majority of the voting members have it in their
-# journals (writeConcernMajorityJournalDefault), which also waits for the
-# slowest of that majority.
 JOURNALED = {'w': 1, 'j': True}
+"""The write concern of every create and drop, of databases and users.
+
+Why DDL is journaled: create and delete are casts, whose caller never
+hears of a change lost after the agent reported it done. With ``j:
+true`` the server answers once the change is in its journal on disk,
+which a crash does not undo, and it waits for that one journal write, not
+for a checkpoint of every dirty page. Without it, mongod acknowledges
+before its journal reaches the disk (about every 100 ms).
+
+On a replica set member this makes the change durable on that node only.
+The agent connects directly to its own node, which takes DDL only while
+it is the primary; a failover before a secondary has copied the change
+rolls it back. What makes it durable there is w: 'majority': the primary
+answers once a majority of the voting members have it in their journals
+(writeConcernMajorityJournalDefault), which also waits for the slowest of
+that majority.
+
+A server that does not journal DDL (the test server: what it
+acknowledged with ``j: true`` is still lost to a SIGKILL) needs ``[mongodb]
+checkpoint_after_ddl``: one ``fsync`` after a request's writes
+(:func:`_checkpoint`).
+"""
 
 # Serializes the check-then-create of create_database within the process.
 _CREATE_LOCK = threading.Lock()
@@ -104,13 +125,19 @@ class MongoDBAdmin:
 
         :returns: ``(serialized schemas, next_marker)``.
         """
-        limit, marker, include_marker = validation.validated_page(
+        limit, marker, include_marker = models.validated_page(
             limit, marker, include_marker)
+        LOG.debug('Listing databases (limit=%(limit)r, marker=%(marker)r, '
+                  'include_marker=%(include)r).',
+                  {'limit': limit, 'marker': marker,
+                   'include': include_marker})
         reserved = models.MongoDBSchema.ignored_names()
         fold_case = models.MongoDBSchema.fold_case
+        with self._pool.acquire() as conn:
+            listed = _database_names(conn)
         # Sorting is linear when the server lists names sorted, as mongod
         # does.
-        names = sorted(name for name in self.list_database_names()
+        names = sorted(name for name in listed
                        if fold_case(name) not in reserved)
         page, next_marker = pagination.paginate_list(names, limit, marker,
                                                      include_marker)
@@ -128,14 +155,17 @@ class MongoDBAdmin:
         case from another name of the batch or from an existing database.
 
         :param databases: a list of serialized schemas.
-        :returns: the names of the databases this call created.
+        :returns: ``{'created': [names], 'existed': [names]}``: which
+            databases this call created, and which it found.
         :raises DatabaseCreateError: when the batch stopped part way,
             saying what became of each database.
         """
-        schemas = validation.validated_batch(databases)
+        schemas = models.validated_batch(databases)
         if not schemas:
             LOG.info('No databases to create.')
-            return []
+            return {'created': [], 'existed': []}
+        LOG.debug('Creating databases %s.',
+                  [schema.name for schema in schemas])
         checkpoint = CONF.mongodb.checkpoint_after_ddl
         with self._pool.acquire() as conn:
             # The case check and the creation must be one step: two
@@ -143,11 +173,8 @@ class MongoDBAdmin:
             # twin, and a server that does not refuse case twins itself
             # would keep both.
             with _CREATE_LOCK:
-                # A create is a cast: its listing has operation_timeout,
-                # as its other commands, not the listing's own bound.
-                with conn.translated('listDatabases', 'admin'):
-                    listed = conn.client.list_database_names()
-                validation.refuse_case_twins(schemas, listed)
+                listed = _database_names(conn, errors.OPERATION_TIMEOUT)
+                models.refuse_case_twins(schemas, listed)
                 existing = set(listed)
                 new_names = [schema.name for schema in schemas
                              if schema.name not in existing]
@@ -163,7 +190,7 @@ class MongoDBAdmin:
                 created = _create_all(conn, new_names, checkpoint)
         if created:
             LOG.debug('Created databases %s.', created)
-        return created
+        return {'created': created, 'existed': kept}
 
     # Deleting
 
@@ -174,12 +201,17 @@ class MongoDBAdmin:
         (MongoDB keeps them); a WARNING names them so the operator can
         remove them.
 
+        A database that does not exist is refused, as Trove's other
+        datastores do.
+
         :param database: a serialized schema.
-        :returns: the names of the users MongoDB kept.
+        :returns: ``{'deleted': name, 'users_kept': [names]}``: the
+            database, and the users MongoDB kept.
         :raises DatabaseNotFound: when no database of that name exists,
             naming one that differs only in case, if the server has it.
         """
-        name = validation.validated_database(database).name
+        name = models.validated_database(database).name
+        LOG.debug('Deleting database %r.', name)
         checkpoint = CONF.mongodb.checkpoint_after_ddl
         with self._pool.acquire() as conn:
             # A database exists exactly while it holds a collection. Asking
@@ -198,7 +230,7 @@ class MongoDBAdmin:
                          conn.client[name].command('usersInfo')['users']]
             try:
                 _journaled(conn, name, 'dropDatabase', 1)
-            except exception.MongoDBNotDurable as exc:
+            except exceptions.MongoDBNotDurable as exc:
                 raise exception.DatabaseDeleteError(name=name,
                                                     cause=exc) from exc
             if checkpoint:
@@ -214,7 +246,7 @@ class MongoDBAdmin:
                         'authentication database is dropped. Remove them '
                         'with dropUser on database %(name)r if they are no '
                         'longer needed.', {'name': name, 'users': users})
-        return users
+        return {'deleted': name, 'users_kept': users}
 
     # Users, access and root. A user is looked up on its own database
     # ({user, db} with usersInfo), which mongod and the test server both
@@ -229,13 +261,14 @@ class MongoDBAdmin:
         database, a duplicate, or a user that exists already.
 
         :param users: a list of serialized users.
-        :returns: the names of the users created.
+        :returns: ``{'created': [names]}``.
         :raises UserCreateError: when the batch stopped part way.
         """
-        new_users = validation.validated_new_users(users)
+        new_users = models.validated_new_users(users)
         if not new_users:
             LOG.info('No users to create.')
-            return []
+            return {'created': []}
+        LOG.debug('Creating users %s.', [user.name for user in new_users])
         with self._pool.acquire() as conn:
             _refuse_granting_case_twins(
                 conn, [schema for user in new_users
@@ -252,22 +285,23 @@ class MongoDBAdmin:
                     created = _write_each(conn, new_users, _create_user,
                                           exception.UserCreateError)
         LOG.debug('Created users %s.', created)
-        return created
+        return {'created': created}
 
     def delete_user(self, user):
         """Drop one user.
 
         :param user: a serialized user.
-        :returns: its name.
+        :returns: ``{'deleted': name}``.
         :raises UserNotFound: when it does not exist.
         """
-        user = validation.validated_user(user)
+        user = models.validated_user(user)
+        LOG.debug('Deleting user %r.', user.name)
         with self._pool.acquire() as conn:
             _existing_user(conn, user)
             with _checkpointed(conn, _('Dropped user %s') % user.name):
                 _journaled(conn, user.database, 'dropUser', user.username)
         LOG.debug('Dropped user %r.', user.name)
-        return user.name
+        return {'deleted': user.name}
 
     def get_user(self, username, hostname=None):
         """The serialized user, or ``None`` when the tenant has none such.
@@ -289,7 +323,7 @@ class MongoDBAdmin:
         try:
             user = models.MongoDBUser(username, host=hostname)
         except ValueError as exc:
-            validation.raise_user_problem(exc)
+            models.raise_user_problem(exc)
         return user if user.is_tenant_user() else None
 
     def list_users(self, limit=None, marker=None, include_marker=False):
@@ -306,8 +340,12 @@ class MongoDBAdmin:
 
         :returns: ``(serialized users, next_marker)``.
         """
-        limit, marker, include_marker = validation.validated_page(
+        limit, marker, include_marker = models.validated_page(
             limit, marker, include_marker)
+        LOG.debug('Listing users (limit=%(limit)r, marker=%(marker)r, '
+                  'include_marker=%(include)r).',
+                  {'limit': limit, 'marker': marker,
+                   'include': include_marker})
         reserved = models.MongoDBSchema.ignored_names()
         fold_case = models.MongoDBSchema.fold_case
         databases = sorted((name for name in self.list_database_names()
@@ -337,11 +375,13 @@ class MongoDBAdmin:
         """Set the password of each user of the batch.
 
         :param users: entries ``{'name', 'host', 'password'}``.
-        :returns: the names of the users changed.
+        :returns: ``{'changed': [names]}``: the users changed.
         :raises UserNotFound: naming the users that do not exist, before
             any change.
         """
-        changes = validation.validated_password_changes(users)
+        changes = models.validated_password_changes(users)
+        LOG.debug('Changing the passwords of users %s.',
+                  [user.name for user in changes])
         with self._pool.acquire() as conn:
             for user in changes:
                 _existing_user(conn, user)
@@ -350,7 +390,7 @@ class MongoDBAdmin:
                 changed = _write_each(conn, changes, _set_password,
                                       exception.UserChangeError)
         LOG.debug('Changed the passwords of users %s.', changed)
-        return changed
+        return {'changed': changed}
 
     def update_attributes(self, username, hostname, user_attrs):
         """Change a user's password; refuse what MongoDB cannot change.
@@ -361,22 +401,24 @@ class MongoDBAdmin:
         made in its place would need its password, which the server does
         not give back.
 
-        :returns: the names of the attributes changed.
+        :returns: ``{'changed': [attributes]}``: the names of the
+            attributes changed.
         """
-        user = validation.validated_user_name(username, hostname)
-        password = validation.validated_attributes(user, user_attrs)
+        user = models.validated_user_name(username, hostname)
+        password = models.validated_attributes(user, user_attrs)
+        LOG.debug('Updating the attributes of user %r.', user.name)
         with self._pool.acquire() as conn:
             _existing_user(conn, user)
             if password is None:
                 LOG.info('update_attributes of user %r changes nothing.',
                          user.name)
-                return []
+                return {'changed': []}
             with _checkpointed(conn, _('Changed the password of user %s')
                                % user.name):
                 _set_password(conn, models.MongoDBUser(user.name,
                                                        password=password))
         LOG.debug('Changed the password of user %r.', user.name)
-        return ['password']
+        return {'changed': ['password']}
 
     def grant_access(self, username, hostname, databases):
         """Give the user readWrite on each database.
@@ -385,8 +427,11 @@ class MongoDBAdmin:
         :raises InvalidUserRequest: for a reserved or invalid database,
             before any change.
         """
-        user = validation.validated_user_name(username, hostname)
-        schemas = validation.validated_grant(databases)
+        user = models.validated_user_name(username, hostname)
+        schemas = models.validated_grant(databases)
+        LOG.debug('Granting user %(user)r access to databases %(dbs)s.',
+                  {'user': user.name,
+                   'dbs': [schema.name for schema in schemas]})
         with self._pool.acquire() as conn:
             _refuse_granting_case_twins(conn, schemas)
             _existing_user(conn, user)
@@ -404,8 +449,10 @@ class MongoDBAdmin:
 
         :raises AccessNotFound: when the user has no access to it.
         """
-        user = validation.validated_user_name(username, hostname)
-        schemas = validation.validated_grant([database])
+        user = models.validated_user_name(username, hostname)
+        schemas = models.validated_grant([database])
+        LOG.debug('Revoking access of user %(user)r to database %(db)r.',
+                  {'user': user.name, 'db': schemas[0].name})
         with self._pool.acquire() as conn:
             info = _existing_user(conn, user)
             if schemas[0].name not in _access_names(info):
@@ -420,7 +467,7 @@ class MongoDBAdmin:
 
     def list_access(self, username, hostname):
         """The serialized databases the user has readWrite on, by name."""
-        user = validation.validated_user_name(username, hostname)
+        user = models.validated_user_name(username, hostname)
         with self._pool.acquire() as conn:
             info = _existing_user(conn, user)
         return models.MongoDBSchema.serialize_server_names(
@@ -439,7 +486,7 @@ class MongoDBAdmin:
         try:
             root = models.MongoDBUser.root(root_password)
         except ValueError as exc:
-            validation.raise_user_problem(exc)
+            models.raise_user_problem(exc)
         roles = [{'role': root.ROOT_ROLE, 'db': root.database}]
         with self._pool.acquire() as conn:
             with _USER_LOCK:
@@ -464,8 +511,8 @@ class MongoDBAdmin:
 def _refuse_granting_case_twins(conn, schemas):
     """Refuse access to a name differing only in case from a database."""
     if schemas:
-        validation.refuse_case_twins(schemas, _database_names(conn),
-                                     exception.InvalidUserRequest)
+        models.refuse_case_twins(schemas, _database_names(conn),
+                                 exception.InvalidUserRequest)
 
 
 def _count_from(names, marker, include_marker):
@@ -529,10 +576,8 @@ def _serialized(database, info):
 def _checkpointed(conn, done):
     """Checkpoint once the block's user writes are done, when configured.
 
-    With [mongodb] checkpoint_after_ddl, as for databases: the test server
-    journals no user write either (measured: after a SIGKILL, a
-    createUser, an updateUser and a dropUser acknowledged with j: true
-    were lost), and a checkpoint makes them durable.
+    With [mongodb] checkpoint_after_ddl, as for databases (see
+    :data:`JOURNALED`).
 
     :param done: what the block did, for the error when the checkpoint
         fails.
@@ -630,21 +675,27 @@ def _mask(error, password):
     error.args = (error.message,)
 
 
-def _database_names(conn):
-    # database-list is a call whose caller gives up after Trove's
-    # agent_call_low_timeout (5 s), and listing names is cheap on any
-    # server. So a server that holds the connection open but has stopped
-    # answering (hung, or its disk is) must fail the listing within
-    # server_selection_timeout too, not after operation_timeout, which
-    # the writes keep.
-    with conn.translated('listDatabases', 'admin', errors.LISTING_TIMEOUT):
+def _database_names(conn, bound=errors.LISTING_TIMEOUT):
+    """Every database name on the server: the agent's one way to list them.
+
+    :param bound: which timeout bounds the listing. A listing is cheap on
+        any server, and database-list is a call whose caller gives up
+        after Trove's agent_call_low_timeout (5 s): so by default a server
+        that holds the connection open but has stopped answering (hung,
+        or its disk is) fails the listing within server_selection_timeout
+        (``errors.LISTING_TIMEOUT``). The listing of a create, a cast,
+        is bounded as its writes are (``errors.OPERATION_TIMEOUT``).
+    """
+    with conn.translated('listDatabases', 'admin', bound):
+        if bound != errors.LISTING_TIMEOUT:
+            return conn.client.list_database_names()
         with pymongo.timeout(conn.target.server_selection_timeout):
             return conn.client.list_database_names()
 
 
 def _case_twin_hint(conn, name):
     """What to tell of a database that differs from ``name`` only in case."""
-    twin = validation.case_twin(name, _database_names(conn))
+    twin = models.CaseIndex(_database_names(conn)).twin(name)
     if twin is None:
         return ''
     return _(' Database names are case-sensitive, and the server has '
@@ -673,21 +724,12 @@ def _journaled(conn, database, command, value, allowed=(), **fields):
     return reply
 
 
-def _create_placeholder(conn, name):
-    # NamespaceExists: another request created it since the listing; it
-    # exists, which is all this one asked for.
-    _journaled(conn, name, 'create', PLACEHOLDER_COLLECTION,
-               allowed=[errors.NAMESPACE_EXISTS])
-
-
 def _checkpoint(conn):
     """Have the server write every change it has acknowledged to disk.
 
-    Only with [mongodb] checkpoint_after_ddl, for servers that do not
-    journal DDL: there, a crash just after a create or a drop the agent
-    has reported done could undo it, and nobody waits for the answer of a
-    cast to notice. One ``fsync`` per request covers every command of a
-    batch; os_admin may run it (clusterAdmin).
+    Only with [mongodb] checkpoint_after_ddl (see :data:`JOURNALED`). One
+    ``fsync`` per request covers every command of a batch; os_admin may
+    run it (clusterAdmin).
     """
     with conn.translated('fsync', 'admin'):
         conn.client.admin.command('fsync')
@@ -702,8 +744,11 @@ def _create_all(conn, names, checkpoint):
     created = []
     for index, name in enumerate(names):
         try:
-            _create_placeholder(conn, name)
-        except exception.MongoDBNotDurable as exc:
+            # NamespaceExists: another request created it since the
+            # listing; it exists, which is all this one asked for.
+            _journaled(conn, name, 'create', PLACEHOLDER_COLLECTION,
+                       allowed=[errors.NAMESPACE_EXISTS])
+        except exceptions.MongoDBNotDurable as exc:
             # Created, but its journal write is not confirmed.
             raise _create_error(exc, created + [name], False, None,
                                 names[index + 1:]) from exc
@@ -722,10 +767,10 @@ def _create_all(conn, names, checkpoint):
 def _stopped_creating(conn, cause, created, failed, rest, checkpoint):
     """The error for a batch that stopped at database ``failed``.
 
-    Without a checkpoint, each database created is in the journal: the
-    server answered its create only then.
+    Without a checkpoint, each database created is on disk: it was
+    created :data:`JOURNALED`.
     """
-    if isinstance(cause, exception.MongoDBConnectionError):
+    if isinstance(cause, exceptions.MongoDBConnectionError):
         # No checkpoint: it would only wait for the server to come back.
         if cause.command_sent:
             # The server may have created it before the connection failed.
