@@ -19,5 +19,10 @@ DISTRIBUTION = 'trove-guestagent-mongodb'
 version_info = pbr.version.VersionInfo(DISTRIBUTION)
 
 
+def release():
+    """The one version both commands print: pbr's release string."""
+    return version_info.release_string()
+
+
 def version_string():
-    return version_info.version_string()
+    return release()
