@@ -152,6 +152,7 @@ def parse_config(argv):
     startup.setup_logging(CONF, 'trove')
     log_filters.install()
     startup.log_files_read(files)
+    return files
 
 
 def _fail(error):
@@ -160,7 +161,7 @@ def _fail(error):
     return errors.report(error)
 
 
-def check_config():
+def check_config(files):
     """What the agent needs before it takes requests.
 
     :raises StartupError: saying what is missing or wrong.
@@ -180,7 +181,7 @@ def check_config():
               'another datastore\'s instance.')
             % {'datastore': datastore, 'manager': manager.Manager.MANAGER})
     startup.check_options()
-    startup.check_key_file()
+    startup.check_key_file(files)
     startup.check_credentials_file(CONF.mongodb.admin_credentials_file)
     startup.warn_of_prepare_marker()
 
@@ -205,20 +206,24 @@ def main(argv=None):
     stop = StopRequest()
     stop.install()
     try:
-        parse_config(argv)
+        files = parse_config(argv)
     except startup.StartupError as exc:
         return errors.report(exc)
+    # Reported outside the handler: oslo.log appends the exception being
+    # handled to an ERROR line, which would repeat it.
+    failure = None
     try:
-        check_config()
+        check_config(files)
         check_broker()
-    except errors.CommandError as exc:
-        return _fail(exc)
-    try:
         agent = guest_agent.GuestAgent(manager.Manager(), CONF.guest_id)
+    except errors.CommandError as exc:
+        failure = exc
     except Exception as exc:
         # A bad transport_url, or a driver that cannot load.
-        return _fail(errors.CommandError(
-            _('cannot set up the RPC server: %s') % exc))
+        failure = errors.CommandError(
+            _('cannot set up the RPC server: %s') % exc)
+    if failure is not None:
+        return _fail(failure)
     status = serve(agent, stop, CONF.graceful_shutdown_timeout or None)
     if status == 0:
         connection.get_pool().close()

@@ -570,7 +570,7 @@ def _load_config(args):
     files = startup.load_config(config_args, PROG,
                                 default_prog=startup.AGENT_PROG)
     startup.log_files_read(files)
-    startup.check_key_file()
+    startup.check_key_file(files)
     return files
 
 
@@ -587,7 +587,7 @@ def _run(args, files):
         try:
             args.func(args, guest)
         except exception.UnreadableMessage as exc:
-            raise _key_refusal(args, exc) from None
+            raise _key_refusal(args, exc, files) from None
         except exception.TroveError as exc:
             if getattr(exc, 'command_sent', None) is False:
                 raise _nothing_sent(args, exc) from None
@@ -651,7 +651,7 @@ def _exit_now(status):
     os._exit(status)
 
 
-def _key_refusal(args, refusal):
+def _key_refusal(args, refusal, files):
     """The instance's refusal of a request, as the sender can fix it."""
     values = {'instance': args.instance, 'operation': METHODS[args.command],
               'reason': refusal.kwargs.get('reason', refusal)}

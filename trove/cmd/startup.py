@@ -123,20 +123,35 @@ def log_files_read(files):
     LOG.debug('Configuration read from: %s', ', '.join(files))
 
 
-def key_source(conf=cfg.CONF):
-    """The file that set the instance's RPC key, or ``None``."""
-    location = conf.get_location(KEY_OPTION)
-    if location is None or location.location != oslo_cfg.Locations.user:
-        return None
-    return location.detail
+def _sets_key(path):
+    sections = {}
+    try:
+        oslo_cfg.ConfigParser(path, sections).parse()
+    except Exception:
+        # oslo.config has read it already; what it refuses is its to say.
+        return False
+    return KEY_OPTION in sections.get('DEFAULT', {})
 
 
-def check_key_file(conf=cfg.CONF):
+def key_source(files):
+    """Which of ``files`` set the instance's RPC key, or ``None``.
+
+    The last that sets it, as oslo.config lets a later file win. Not
+    oslo.config's ``get_location``: it names the last file with a
+    ``[DEFAULT]`` section, whichever set the option.
+    """
+    for path in reversed(list(files)):
+        if _sets_key(path):
+            return path
+    return None
+
+
+def check_key_file(files):
     """The file holding the instance's RPC key is its owner's alone.
 
     :raises StartupError: giving its mode and the chmod that fixes it.
     """
-    path = key_source(conf)
+    path = key_source(files)
     if not path:
         return
     try:

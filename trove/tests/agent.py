@@ -186,6 +186,7 @@ class AgentProcess:
         self.guest_info = guest_info
         self.mongodb_options = dict(mongodb_options or {})
         self._process = None
+        self.key = None
         self.write_config()
 
     @property
@@ -230,7 +231,12 @@ class AgentProcess:
                   'tenant_id': tenant_id}
         if key is not None:
             values['instance_rpc_encr_key'] = key
-        with open(self.guest_info_file, 'w') as stream:
+        self.key = key
+        # Its owner's alone, as Trove writes it: it holds the key.
+        descriptor = os.open(self.guest_info_file,
+                             os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        os.fchmod(descriptor, 0o600)
+        with open(descriptor, 'w') as stream:
             stream.write('[DEFAULT]\n')
             for name, value in sorted(values.items()):
                 stream.write('%s = %s\n' % (name, value))
@@ -300,10 +306,16 @@ class AgentProcess:
             self._process.wait()
 
     def cli(self, *args, timeout=CLI_TIMEOUT):
-        """Run ``trove-mongodb`` with this agent's configuration."""
+        """Run ``trove-mongodb`` with this agent's configuration.
+
+        ``--no-key`` when the configuration holds no key, as an operator
+        says of an instance that has none.
+        """
+        no_key = ([] if self.key or 'instance_rpc_encr_key' in self.options
+                  else ['--no-key'])
         return subprocess.run(
             [sys.executable, '-m', 'trove.cmd.mongodb']
-            + self.config_arguments + list(args),
+            + self.config_arguments + no_key + list(args),
             stdin=subprocess.DEVNULL, capture_output=True, text=True,
             timeout=timeout)
 

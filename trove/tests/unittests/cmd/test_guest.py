@@ -130,7 +130,7 @@ class GuestAgentProcessTest(base.TestCase):
         self.assertEqual(2, process.returncode)
         self.assertEqual(1, len(err.splitlines()), err)
         self.assertThat(err, matchers.StartsWith(
-            'trove-guestagent: [DEFAULT] guest_id is not set'))
+            'ERROR: [DEFAULT] guest_id is not set'))
         self.assertIn('guest_info.conf', err)
 
     def test_it_starts_from_trove_s_config_dir(self):
@@ -140,8 +140,11 @@ class GuestAgentProcessTest(base.TestCase):
             f.write('[DEFAULT]\ntransport_url = fake://\nlog_file = %s\n'
                     'debug = true\nprepare_marker_file = %s/prepare.end\n'
                     % (self.log_file, workdir))
-        # As Trove 26's taskmanager writes it, keys unknown here included.
-        with open(os.path.join(workdir, 'guest_info.conf'), 'w') as f:
+        # As Trove 26's taskmanager writes it, keys unknown here included,
+        # its owner's alone.
+        guest_info = os.open(os.path.join(workdir, 'guest_info.conf'),
+                             os.O_WRONLY | os.O_CREAT, 0o600)
+        with open(guest_info, 'w') as f:
             f.write('[DEFAULT]\nguest_id=g-dir\ndatastore_manager=mongodb\n'
                     'datastore_version=7.0\ntenant_id=t-9\n'
                     'datastore_registry_ext=None\nreplication_strategy=\n'
@@ -195,7 +198,7 @@ class GuestAgentProcessTest(base.TestCase):
                              guest_id='g3')
         out, err = process.communicate(timeout=60)
         self.assertEqual((2, ''), (process.returncode, out))
-        self.assertEqual(['trove-guestagent: %s' % message],
+        self.assertEqual(['ERROR: %s' % message],
                          err.splitlines())
         self.assertNotIn(agent_process.READY_MARK, self.log())
 
