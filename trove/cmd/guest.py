@@ -195,10 +195,14 @@ def check_broker():
 
     :raises BrokerLoginRefused: for a user or password RabbitMQ refuses.
     """
+    unreachable = None
     try:
         broker.check_login(BROKER_CHECK_TIMEOUT)
     except errors.BrokerUnreachable as exc:
-        LOG.warning('%s The agent keeps trying to reach it.', exc)
+        unreachable = exc
+    # Outside the handler, which oslo.log would append to the line.
+    if unreachable is not None:
+        LOG.warning('%s The agent keeps trying to reach it.', unreachable)
 
 
 def main(argv=None):

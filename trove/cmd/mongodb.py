@@ -657,7 +657,7 @@ def _key_refusal(args, refusal, files):
               'reason': refusal.kwargs.get('reason', refusal)}
     if rpc.instance_key() is None:
         return errors.ClearRefused(**values)
-    return errors.KeyRefused(source=startup.key_source(), **values)
+    return errors.KeyRefused(source=startup.key_source(files), **values)
 
 
 def _nothing_sent(args, cause):
