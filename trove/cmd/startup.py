@@ -277,7 +277,8 @@ def warn_of_prepare_marker(conf=cfg.CONF):
     path = conf.prepare_marker_file
     if not os.path.exists(path):
         return
-    if path == conf._get_opt_info('prepare_marker_file')['opt'].default:
+    location = conf.get_location('prepare_marker_file')
+    if location and location.location == oslo_cfg.Locations.opt_default:
         LOG.warning('%(path)s exists, so prepare counts as completed and '
                     'heartbeats to trove-conductor start at once. If Trove '
                     'has not prepared this instance yet, that file was left '
