@@ -22,7 +22,3 @@ version_info = pbr.version.VersionInfo(DISTRIBUTION)
 def release():
     """The one version both commands print: pbr's release string."""
     return version_info.release_string()
-
-
-def version_string():
-    return release()
