@@ -208,8 +208,9 @@ def in_process(server, workdir):
     show('trove-guestagent runs in this process for guest %s; its log: %s'
          % (guest_id, log_file))
     try:
-        return run_commands(guest_id, ['--config-file', config_file],
-                            mongodb.run)
+        # The in-process agent has no key: the commands send in clear.
+        return run_commands(guest_id, ['--config-file', config_file,
+                                       '--no-key'], mongodb.run)
     finally:
         agent.stop()
         agent.wait(30)

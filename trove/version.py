@@ -19,5 +19,6 @@ DISTRIBUTION = 'trove-guestagent-mongodb'
 version_info = pbr.version.VersionInfo(DISTRIBUTION)
 
 
-def version_string():
-    return version_info.version_string()
+def release():
+    """The one version both commands print: pbr's release string."""
+    return version_info.release_string()

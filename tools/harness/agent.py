@@ -31,6 +31,7 @@ import uuid
 
 import kombu
 
+from tools.harness import helpers
 from tools.harness import process
 
 DEFAULT_TRANSPORT_URL = 'rabbit://guest:guest@127.0.0.1:5672/'
@@ -160,6 +161,7 @@ class AgentProcess(process.ChildProcess):
         self.options = dict(options or {})
         self.guest_info = guest_info
         self.mongodb_options = dict(mongodb_options or {})
+        self.key = None
         self.write_config()
 
     @property
@@ -204,10 +206,11 @@ class AgentProcess(process.ChildProcess):
                   'tenant_id': tenant_id}
         if key is not None:
             values['instance_rpc_encr_key'] = key
-        with open(self.guest_info_file, 'w') as stream:
-            stream.write('[DEFAULT]\n')
-            for name, value in sorted(values.items()):
-                stream.write('%s = %s\n' % (name, value))
+        self.key = key
+        # Its owner's alone, as Trove writes it: it holds the key.
+        helpers.write_private(self.guest_info_file, '[DEFAULT]\n' + ''.join(
+            '%s = %s\n' % (name, value)
+            for name, value in sorted(values.items())))
 
     def start(self, timeout=START_TIMEOUT):
         """Start the agent and wait until it takes requests."""
@@ -228,9 +231,15 @@ class AgentProcess(process.ChildProcess):
         return self.wait(timeout)
 
     def cli(self, *args, timeout=CLI_TIMEOUT):
-        """Run ``trove-mongodb`` with this agent's configuration."""
+        """Run ``trove-mongodb`` with this agent's configuration.
+
+        ``--no-key`` when the configuration holds no key, as an operator
+        says of an instance that has none.
+        """
+        no_key = ([] if self.key or 'instance_rpc_encr_key' in self.options
+                  else ['--no-key'])
         return subprocess.run(
             [sys.executable, '-m', 'trove.cmd.mongodb']
-            + self.config_arguments + list(args),
+            + self.config_arguments + no_key + list(args),
             stdin=subprocess.DEVNULL, capture_output=True, text=True,
             timeout=timeout)

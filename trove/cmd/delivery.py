@@ -33,6 +33,7 @@ import sys
 import threading
 import time
 
+from trove.cmd import errors
 from trove.cmd import output
 from trove.common import cfg
 from trove.common import exception
@@ -46,11 +47,11 @@ TICK = 0.2
 MIN_CALL_TIMEOUT = 1.0
 
 
-class DeliveryError(Exception):
+class DeliveryError(errors.CommandError):
     """The request had no outcome; the message says what is known."""
 
 
-class Interrupted(DeliveryError):
+class Interrupted(errors.Interrupted, DeliveryError):
     """Ctrl-C: the message says whether the request may still be done."""
 
 

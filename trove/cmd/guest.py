@@ -29,9 +29,10 @@ import signal
 import sys
 import threading
 
-from oslo_config import cfg as oslo_cfg
 from oslo_log import log as logging
 
+from trove.cmd import broker
+from trove.cmd import errors
 from trove.cmd import startup
 from trove.common import cfg
 from trove.common.i18n import _
@@ -46,6 +47,9 @@ CONF = cfg.CONF
 LOG = logging.getLogger(__name__)
 
 PROG = 'trove-guestagent'
+# Seconds the login to the message bus may take before the agent says,
+# once, that it cannot reach it.
+BROKER_CHECK_TIMEOUT = 3.0
 # Seconds to let a start that is ending as a stop signal comes end.
 START_GRACE = 1.0
 
@@ -138,22 +142,67 @@ def parse_config(argv):
     """Read the configuration and set up logging.
 
     :raises StartupError: for a configuration file that cannot be read or
-        is not UTF-8, or a log file that cannot be opened.
-    :raises oslo_config.cfg.Error: for what oslo.config refuses.
+        is not UTF-8, what oslo.config refuses, or a log file that cannot
+        be opened.
     """
     logging.register_options(CONF)
     logging.set_defaults(default_log_levels=(
         logging.get_default_log_levels() + _EXTRA_LOG_LEVELS))
-    startup.check_config_files(startup.files_in_argv(argv, 'trove', PROG))
-    CONF(argv, project='trove', prog=PROG,
-         version=version.version_string())
+    files = startup.load_config(argv, PROG, version=version.release())
     startup.setup_logging(CONF, 'trove')
     log_filters.install()
+    startup.log_files_read(files)
+    return files
 
 
-def _fail(message):
-    LOG.error('%s', message)
-    sys.stderr.write('%s: %s\n' % (PROG, message))
+def _fail(error):
+    """Log ``error`` and report it as the commands do; its exit status."""
+    LOG.error('%s', errors.describe(error))
+    return errors.report(error)
+
+
+def check_config(files):
+    """What the agent needs before it takes requests.
+
+    :raises StartupError: saying what is missing or wrong.
+    """
+    if not CONF.guest_id:
+        raise startup.StartupError(
+            _('[DEFAULT] guest_id is not set: it names the instance, '
+              'and so the topic guestagent.<guest_id>, this agent '
+              'serves. Trove writes it to guest_info.conf; start the '
+              'agent with --config-dir on the folder that holds it.'))
+    startup.check_guest_id(CONF.guest_id)
+    datastore = CONF.datastore_manager
+    if datastore and datastore != manager.Manager.MANAGER:
+        raise startup.StartupError(
+            _('[DEFAULT] datastore_manager is %(datastore)r: this agent '
+              'manages %(manager)s and would refuse every request of '
+              'another datastore\'s instance.')
+            % {'datastore': datastore, 'manager': manager.Manager.MANAGER})
+    startup.check_options()
+    startup.check_key_file(files)
+    startup.check_credentials_file(CONF.mongodb.admin_credentials_file)
+    startup.warn_of_prepare_marker()
+
+
+def check_broker():
+    """Refuse a login RabbitMQ refuses; say once that it is unreachable.
+
+    The agent starts while the message bus is down, and oslo.messaging
+    retries it without end in lines that name neither the address nor
+    transport_url: this line does, before them.
+
+    :raises BrokerLoginRefused: for a user or password RabbitMQ refuses.
+    """
+    unreachable = None
+    try:
+        broker.check_login(BROKER_CHECK_TIMEOUT)
+    except errors.BrokerUnreachable as exc:
+        unreachable = exc
+    # Outside the handler, which oslo.log would append to the line.
+    if unreachable is not None:
+        LOG.warning('%s The agent keeps trying to reach it.', unreachable)
 
 
 def main(argv=None):
@@ -161,39 +210,24 @@ def main(argv=None):
     stop = StopRequest()
     stop.install()
     try:
-        parse_config(argv)
-    except (oslo_cfg.Error, startup.StartupError) as exc:
-        sys.stderr.write('%s: %s\n' % (PROG, exc))
-        return 2
-    if not CONF.guest_id:
-        _fail(_('[DEFAULT] guest_id is not set: it names the instance, '
-                'and so the topic guestagent.<guest_id>, this agent '
-                'serves. Trove writes it to guest_info.conf; start the '
-                'agent with --config-dir on the folder that holds it.'))
-        return 2
-    too_long = startup.guest_id_problem(CONF.guest_id)
-    if too_long:
-        _fail(too_long)
-        return 2
-    datastore = CONF.datastore_manager
-    if datastore and datastore != manager.Manager.MANAGER:
-        _fail(_('[DEFAULT] datastore_manager is %(datastore)r: this agent '
-                'manages %(manager)s and would refuse every request of '
-                'another datastore\'s instance.')
-              % {'datastore': datastore, 'manager': manager.Manager.MANAGER})
-        return 2
-    try:
-        startup.check_options()
-        startup.check_credentials_file(CONF.mongodb.admin_credentials_file)
+        files = parse_config(argv)
     except startup.StartupError as exc:
-        _fail(str(exc))
-        return 2
+        return errors.report(exc)
+    # Reported outside the handler: oslo.log appends the exception being
+    # handled to an ERROR line, which would repeat it.
+    failure = None
     try:
+        check_config(files)
+        check_broker()
         agent = guest_agent.GuestAgent(manager.Manager(), CONF.guest_id)
+    except errors.CommandError as exc:
+        failure = exc
     except Exception as exc:
         # A bad transport_url, or a driver that cannot load.
-        _fail(_('cannot set up the RPC server: %s') % exc)
-        return 1
+        failure = errors.CommandError(
+            _('cannot set up the RPC server: %s') % exc)
+    if failure is not None:
+        return _fail(failure)
     status = serve(agent, stop, CONF.graceful_shutdown_timeout or None)
     if status == 0:
         connection.get_pool().close()

@@ -25,20 +25,26 @@
     trove-mongodb user-revoke-access <instance> <name> <db>
     trove-mongodb root-enable <instance> [--root_password P]
     trove-mongodb root-show <instance>
+    trove-mongodb queue-delete <instance>
     trove-mongodb help [<command>]
 
 ``<instance>`` is the guest id: the command goes over RPC, through the
 caller API, to the trove-guestagent serving ``guestagent.<instance>``, with
 the message bus of the configuration (``--config-file``, ``--config-dir``,
-else the agent's own ``trove-guestagent.conf``). ``--local`` runs the
-Manager in this process against the configured MongoDB instead.
+else the agent's own ``trove-guestagent.conf``; with none found it sends
+nothing), encrypted with the instance's key (``--no-key``: in clear, for
+an instance without one). ``--local`` runs the Manager in this process
+against the configured MongoDB instead. ``queue-delete`` removes a
+retired instance's queues from the message bus.
 
 A create or delete prints its outcome as the agent reports it
 (:mod:`trove.cmd.delivery`), and the agent's warnings. Output is a table
 like troveclient's, or JSON with ``--format json`` (:mod:`trove.cmd.
-output`). A failure prints one line on stderr and exits 1 (2 for a usage
-error, 130 for Ctrl-C); ``--debug`` adds the traceback and the libraries'
-debug logs.
+output`). A failure prints one line on stderr (and, with ``--format
+json``, an object on stdout) and exits 1, 2 for a usage error or a
+refused configuration, 130 for Ctrl-C (:mod:`trove.cmd.errors`);
+``--debug`` adds the files read, the traceback and the libraries' debug
+logs.
 """
 
 import argparse
@@ -49,9 +55,9 @@ import sys
 import threading
 import traceback
 
-from oslo_config import cfg as oslo_cfg
-
+from trove.cmd import broker
 from trove.cmd import delivery
+from trove.cmd import errors
 from trove.cmd import output
 from trove.cmd import startup
 from trove.common import cfg
@@ -66,7 +72,6 @@ from trove import version
 
 CONF = cfg.CONF
 PROG = 'trove-mongodb'
-AGENT_PROG = 'trove-guestagent'
 
 # Trove's API asks the guest for pages of databases_page_size (20).
 DEFAULT_PAGE_SIZE = 20
@@ -78,8 +83,7 @@ SEND_RETRIES = 2
 # Far more pages than any instance has databases; only a guest that keeps
 # inventing markers would reach it.
 MAX_PAGES = 100000
-# The exit status of a command ended by Ctrl-C, as a shell gives it.
-INTERRUPTED = 130
+INTERRUPTED = errors.INTERRUPTED
 # How long the command gives the message bus transport to close.
 CLOSE_TIMEOUT = 1.0
 
@@ -87,8 +91,30 @@ _LIBRARY_LOGGERS = ('oslo_messaging', 'oslo.messaging', 'kombu', 'amqp',
                     'pymongo', 'stevedore')
 
 
-class CommandError(Exception):
-    """A command failed for a reason its message states."""
+CommandError = errors.CommandError
+
+# The request each command sends, for a line that names it.
+METHODS = {
+    'database-create': 'create_database',
+    'database-list': 'list_databases',
+    'database-delete': 'delete_database',
+    'user-create': 'create_user',
+    'user-list': 'list_users',
+    'user-show': 'get_user',
+    'user-delete': 'delete_user',
+    'user-grant-access': 'grant_access',
+    'user-revoke-access': 'revoke_access',
+    'user-show-access': 'list_access',
+    'root-enable': 'enable_root_with_password',
+    'root-show': 'is_root_enabled',
+}
+# What did not happen when MongoDB was never reached; "changed" else.
+NOT_DONE = {
+    'database-create': _('created'),
+    'database-delete': _('deleted'),
+    'user-create': _('created'),
+    'user-delete': _('deleted'),
+}
 
 
 class ArgumentParser(argparse.ArgumentParser):
@@ -121,17 +147,32 @@ class ArgumentParser(argparse.ArgumentParser):
                      'name': names[0], 'prog': PROG}
 
 
-def remote_guest(instance):
-    """The caller API for the agent of ``instance``, over the message bus."""
+def remote_guest(instance, no_key=False, wait=False, files=()):
+    """The caller API for the agent of ``instance``, over the message bus.
+
+    :param no_key: the operator says the instance has no key: send in
+        clear.
+    :param wait: the request may wait for an agent, so a queue without
+        one is no error.
+    :param files: the configuration files read, to name them.
+    :raises NoKey: no key is configured and ``no_key`` is not given.
+    :raises NoListener: the instance's queue has no consumer.
+    """
     startup.check_guest_id(instance)
-    rpc.check_broker(BROKER_CHECK_TIMEOUT)
+    if rpc.instance_key() is None and not no_key:
+        raise errors.NoKey(files=', '.join(files))
+    broker.check_login(BROKER_CHECK_TIMEOUT)
+    if not wait and broker.consumers(instance, BROKER_CHECK_TIMEOUT) == 0:
+        raise errors.NoListener(
+            queue=rpc.topic(instance), instance=instance,
+            address=rpc.describe_transport())
     return api.API(None, instance, retry=SEND_RETRIES, require_queue=True)
 
 
 def list_names(guest, page_size):
     """Every database name, following ``next_marker`` through the pages."""
-    return [schema['_name']
-            for schema in _every_page(guest.list_databases, page_size)]
+    return models.MongoDBSchema.names_in(
+        list(_every_page(guest.list_databases, page_size)))
 
 
 def list_users(guest, page_size):
@@ -260,9 +301,9 @@ def do_user_revoke_access(args, guest):
 
 def do_user_show_access(args, guest):
     user = _user(args.name, host=args.host)
+    access = guest.list_access(user.name, user.host)
     output.print_databases(
-        [schema['_name'] for schema in guest.list_access(user.name,
-                                                         user.host)],
+        models.MongoDBSchema.names_in(list(access)),
         args.format == 'json')
 
 
@@ -277,6 +318,18 @@ def do_root_enable(args, guest):
 def do_root_show(args, guest):
     output.print_properties({'is_root_enabled': guest.is_root_enabled()},
                             args.format == 'json')
+
+
+def do_queue_delete(args):
+    deleted = broker.delete_queues(args.instance, BROKER_CHECK_TIMEOUT)
+    if args.format == 'json':
+        output.print_json({'instance': args.instance, 'deleted': deleted})
+    elif deleted:
+        print(_('Deleted the queues %(queues)s of instance %(instance)s.')
+              % {'queues': ', '.join(deleted), 'instance': args.instance})
+    else:
+        print(_('Instance %s has no queue on the message bus.')
+              % args.instance)
 
 
 def _add_user_commands(commands, instance_help):
@@ -376,6 +429,11 @@ def _add_common_options(parser, suppress):
                'the agent\'s --config-dir: with the instance\'s '
                'guest_info.conf, its RPC key.'))
     parser.add_argument(
+        '--no-key', action='store_true', default=default(False),
+        help=_('Send in clear: the instance has no instance_rpc_encr_key. '
+               'Without it, a command refuses to send when no key is '
+               'configured.'))
+    parser.add_argument(
         '--local', action='store_true', default=default(False),
         help=_('Run the MongoDB Manager in this process against the '
                '[mongodb] server of the configuration, instead of asking '
@@ -416,7 +474,7 @@ def build_parser(argv=()):
         description=_('Manage the databases, users and root of a Trove '
                       'MongoDB instance through its guest agent.'))
     parser.add_argument('--version', action='version',
-                        version='%s %s' % (PROG, version.version_string()))
+                        version='%s %s' % (PROG, version.release()))
     _add_common_options(parser, suppress=False)
     commands = parser.add_subparsers(
         dest='command', metavar='<command>',
@@ -456,7 +514,14 @@ def build_parser(argv=()):
     delete.set_defaults(func=do_database_delete)
 
     user_commands = _add_user_commands(commands, instance_help)
-    for command in [create, listing, delete] + user_commands:
+    queue_delete = commands.add_parser(
+        'queue-delete', help=_('Deletes the queues of a retired instance '
+                               'from the message bus; refuses while its '
+                               'agent consumes them.'))
+    queue_delete.add_argument('instance', metavar='<instance>',
+                              help=instance_help)
+    queue_delete.set_defaults(func=do_queue_delete)
+    for command in [create, listing, delete, queue_delete] + user_commands:
         _add_common_options(command, suppress=True)
 
     helper = commands.add_parser(
@@ -495,31 +560,38 @@ def _setup_logging(debug):
 
 
 def _load_config(args):
+    """Read the configuration as the agent does; the files read."""
     config_args = []
     for path in args.config_file:
         config_args += ['--config-file', path]
     if args.config_dir:
         config_args += ['--config-dir', args.config_dir]
     # The agent's own configuration is the default, where it keeps it.
-    default_files = oslo_cfg.find_config_files(project='trove',
-                                               prog=AGENT_PROG)
-    startup.check_config_files(startup.config_files(
-        args.config_file or default_files,
-        [args.config_dir] if args.config_dir else [], 'trove', AGENT_PROG))
-    CONF(config_args, project='trove', prog=PROG,
-         default_config_files=default_files, default_config_dirs=[])
+    files = startup.load_config(config_args, PROG,
+                                default_prog=startup.AGENT_PROG)
+    startup.log_files_read(files)
+    startup.check_key_file(files)
+    return files
 
 
-def _error(message):
-    sys.stderr.write('ERROR: %s\n' % message)
-    return 1
-
-
-def _run(args):
+def _run(args, files):
     if not args.instance.strip():
         raise CommandError(_('<instance> must not be empty.'))
+    if args.command == 'queue-delete':
+        startup.check_guest_id(args.instance)
+        args.func(args)
+        return 0
     if not args.local:
-        args.func(args, remote_guest(args.instance))
+        guest = remote_guest(args.instance, no_key=args.no_key,
+                             wait=getattr(args, 'wait', False), files=files)
+        try:
+            args.func(args, guest)
+        except exception.UnreadableMessage as exc:
+            raise _key_refusal(args, exc, files) from None
+        except exception.TroveError as exc:
+            if getattr(exc, 'command_sent', None) is False:
+                raise _nothing_sent(args, exc) from None
+            raise
         return 0
     guest = local.LocalAPI()
     try:
@@ -579,39 +651,44 @@ def _exit_now(status):
     os._exit(status)
 
 
+def _key_refusal(args, refusal, files):
+    """The instance's refusal of a request, as the sender can fix it."""
+    values = {'instance': args.instance, 'operation': METHODS[args.command],
+              'reason': refusal.kwargs.get('reason', refusal)}
+    if rpc.instance_key() is None:
+        return errors.ClearRefused(**values)
+    return errors.KeyRefused(source=startup.key_source(files), **values)
+
+
+def _nothing_sent(args, cause):
+    """MongoDB was never reached: what did not happen, in words."""
+    return errors.NothingSent(
+        instance=args.instance,
+        outcome=NOT_DONE.get(args.command, _('changed')),
+        **{key: cause.kwargs.get(key, '?')
+           for key in ('host', 'port', 'reason', 'timeout')})
+
+
 def _run_reporting(args):
     """Run the command of ``args``; report a failure in one line."""
     try:
-        _load_config(args)
-        return _run(args)
-    except delivery.Interrupted as exc:
-        sys.stderr.write('%s\n' % exc)
-        return INTERRUPTED
-    except KeyboardInterrupt:
-        sys.stderr.write(_('Interrupted.') + '\n')
-        return INTERRUPTED
-    except exception.TroveError as exc:
-        return _error(exc.message)
-    except (CommandError, delivery.DeliveryError, ValueError,
-            oslo_cfg.Error) as exc:
-        return _error(exc)
+        return _run(args, _load_config(args))
     except Exception as exc:
-        if args.debug:
+        if args.debug and not isinstance(exc, (exception.TroveError,
+                                               ValueError)):
             traceback.print_exc()
-        first_line = (str(exc).splitlines() or [''])[0]
-        return _error(_('%(type)s: %(message)s (--debug shows the '
-                        'traceback)') % {'type': type(exc).__name__,
-                                         'message': first_line})
+        return errors.report(exc, as_json=args.format == 'json')
+    except KeyboardInterrupt as exc:
+        return errors.report(exc, as_json=args.format == 'json')
 
 
 def main(argv=None):
     """The console script: one command, then the transport is closed."""
     try:
         status = run(sys.argv[1:] if argv is None else argv, cleanup=True)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
         # While the parser printed, or between two steps of run().
-        sys.stderr.write(_('Interrupted.') + '\n')
-        status = INTERRUPTED
+        status = errors.report(exc)
     if status == INTERRUPTED:
         _exit_now(status)
     return status

@@ -26,6 +26,7 @@ import sys
 import prettytable
 
 from trove.common.i18n import _
+from trove.guestagent.db import models
 
 # The column of a database listing, as troveclient names it.
 NAME_COLUMN = 'Name'
@@ -56,9 +57,9 @@ USER_COLUMNS = ('Name', 'Host', 'Databases')
 
 
 def _user_row(user):
-    return [user['_name'], user.get('_host') or '%',
-            ', '.join(schema['_name']
-                      for schema in user.get('_databases') or ())]
+    return [models.MongoDBUser.name_in(user), user.get('_host') or '%',
+            ', '.join(models.MongoDBSchema.names_in(
+                list(user.get('_databases') or ())))]
 
 
 def print_users(users, as_json):
@@ -86,7 +87,7 @@ def print_user(user, as_json):
 
 def print_root(root, show_password, as_json):
     """The root user; its password only when it was generated."""
-    properties = {'name': root['_name']}
+    properties = {'name': models.MongoDBUser.name_in(root)}
     if show_password:
         properties['password'] = root['_password']
     print_properties(properties, as_json)

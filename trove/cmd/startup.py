@@ -12,8 +12,11 @@
 
 """What both console scripts check as they start, before anything is sent.
 
-Each check fails with :class:`StartupError`, whose one line names the file
-or value at fault and what to do; the scripts print it and exit. Without
+:func:`load_config` reads the configuration for both, with oslo.config's
+own ``--config-file`` and ``--config-dir`` handling. Each check fails with
+:class:`StartupError`, whose one line names the file or value at fault
+and what to do; the scripts print it (:func:`trove.cmd.errors.report`)
+and exit 2. Without
 them, oslo.config and oslo.log end in a traceback that does not always
 name the file, and the message bus refuses a long guest id with
 ``ubyte format requires 0 <= number <= 255``.
@@ -26,8 +29,8 @@ import os
 from oslo_config import cfg as oslo_cfg
 from oslo_log import log as logging
 
+from trove.cmd import errors
 from trove.common import cfg
-from trove.common import exception
 from trove.common.i18n import _
 from trove.common import rpc
 from trove.guestagent.datastore.experimental.mongodb import credentials
@@ -37,38 +40,132 @@ from trove.guestagent.datastore.experimental.mongodb import exceptions
 MAX_BUS_NAME_BYTES = 255
 
 
-class StartupError(exception.TroveError):
-    """A console script cannot start; the message says why."""
+LOG = logging.getLogger(__name__)
+
+PROJECT = 'trove'
+# The agent's name: both commands read its configuration by default.
+AGENT_PROG = 'trove-guestagent'
+KEY_OPTION = 'instance_rpc_encr_key'
+
+StartupError = errors.ConfigurationError
 
 
-def config_files(config_files, config_dirs, project, prog):
-    """The files oslo.config reads for these command-line options.
+def _files_in_dir(folder):
+    # A missing folder is oslo.config's error to report, by name.
+    return sorted(glob.glob(os.path.join(os.path.expanduser(folder),
+                                         '*.conf')))
 
-    As oslo.config does: the ``--config-file`` files, else the default
-    ones of ``project`` and ``prog``; then the ``*.conf`` files of each
-    ``--config-dir``, else of the default folders.
+
+def _files_to_read(argv, default_files, default_dirs):
+    """The files oslo.config will read for ``argv``, in its order.
+
+    oslo.config reads each file as it parses the option that names it, so
+    they are listed first, to check each before it does: the
+    ``--config-file`` files, else the default ones; then the ``*.conf``
+    files of each ``--config-dir``, else of the default folders that
+    exist.
     """
-    files = list(config_files or oslo_cfg.find_config_files(
-        project=project, prog=prog))
-    dirs = config_dirs or oslo_cfg.find_config_dirs(project=project,
-                                                    prog=prog)
-    for folder in dirs:
-        # A missing folder is oslo.config's error to report, by name.
-        files.extend(sorted(_conf_files_in(folder)))
-    return files
-
-
-def _conf_files_in(folder):
-    return glob.glob(os.path.join(os.path.expanduser(folder), '*.conf'))
-
-
-def files_in_argv(argv, project, prog):
-    """:func:`config_files` for a command line oslo.config will parse."""
     parser = argparse.ArgumentParser(add_help=False, allow_abbrev=False)
     parser.add_argument('--config-file', action='append', default=[])
     parser.add_argument('--config-dir', action='append', default=[])
     known, _rest = parser.parse_known_args(argv)
-    return config_files(known.config_file, known.config_dir, project, prog)
+    files = list(known.config_file or default_files)
+    dirs = known.config_dir or [folder for folder in default_dirs
+                                if os.path.exists(folder)]
+    for folder in dirs:
+        files.extend(_files_in_dir(folder))
+    return files
+
+
+def looked_for(prog=AGENT_PROG):
+    """The default files oslo.config would read, as a phrase."""
+    names = _(' or ').join('%s.conf' % name for name in (prog, PROJECT))
+    return _('%(names)s in ~/.%(project)s/, ~/, /etc/%(project)s/ or '
+             '/etc/') % {'names': names, 'project': PROJECT}
+
+
+def load_config(argv, prog, version=None, default_prog=None):
+    """Parse ``argv`` and read the configuration into ``CONF``.
+
+    oslo.config finds the files: ``--config-file`` and ``--config-dir``,
+    else the defaults of ``default_prog`` (the command's own name unless
+    given). Each is checked first (:func:`check_config_files`).
+
+    :returns: the files read, in oslo.config's order.
+    :raises StartupError: for a file that cannot be read or is not UTF-8,
+        for no file at all, or for what oslo.config refuses.
+    """
+    default_prog = default_prog or prog
+    default_files = oslo_cfg.find_config_files(project=PROJECT,
+                                               prog=default_prog)
+    default_dirs = oslo_cfg.find_config_dirs(project=PROJECT,
+                                             prog=default_prog)
+    files = _files_to_read(argv, default_files, default_dirs)
+    check_config_files(files)
+    try:
+        cfg.CONF(argv, project=PROJECT, prog=prog, version=version,
+                 default_config_files=default_files,
+                 default_config_dirs=default_dirs)
+    except oslo_cfg.Error as exc:
+        raise StartupError(str(exc)) from None
+    if not files:
+        raise StartupError(
+            _('No configuration file was found, so there is no message bus '
+              'or instance key to use: give --config-dir with the folder '
+              'that holds trove-guestagent.conf and the instance\'s '
+              'guest_info.conf (or --config-file). Looked for %s.')
+            % looked_for(default_prog))
+    return files
+
+
+def log_files_read(files):
+    """Say at DEBUG which files the configuration came from."""
+    LOG.debug('Configuration read from: %s', ', '.join(files))
+
+
+def _sets_key(path):
+    sections = {}
+    try:
+        oslo_cfg.ConfigParser(path, sections).parse()
+    except Exception:
+        # oslo.config has read it already; what it refuses is its to say.
+        return False
+    return KEY_OPTION in sections.get('DEFAULT', {})
+
+
+def key_source(files):
+    """Which of ``files`` set the instance's RPC key, or ``None``.
+
+    The last that sets it, as oslo.config lets a later file win. Not
+    oslo.config's ``get_location``: it names the last file with a
+    ``[DEFAULT]`` section, whichever set the option.
+    """
+    for path in reversed(list(files)):
+        if _sets_key(path):
+            return path
+    return None
+
+
+def check_key_file(files):
+    """The file holding the instance's RPC key is its owner's alone.
+
+    :raises StartupError: giving its mode and the chmod that fixes it.
+    """
+    path = key_source(files)
+    if not path:
+        return
+    try:
+        with open(path, 'rb') as stream:
+            mode = credentials.shared_mode(stream.fileno())
+    except OSError:
+        # It was read a moment ago; a change since is oslo.config's.
+        return
+    if mode is not None:
+        raise StartupError(
+            _('%(path)s holds the instance\'s RPC key (%(option)s), but '
+              'its mode is %(mode)04o, so users other than its owner may '
+              'read it. Run chmod 600 %(path)s.')
+            % {'path': path, 'option': KEY_OPTION, 'mode': mode})
 
 
 def check_config_files(paths):
@@ -168,3 +265,26 @@ def check_credentials_file(path):
         credentials.load_credentials(path)
     except exceptions.CredentialsFileError as exc:
         raise StartupError(str(exc))
+
+
+def warn_of_prepare_marker(conf=cfg.CONF):
+    """Say at start when prepare is already recorded as done, and where.
+
+    Then heartbeats go to trove-conductor at once. A file left at the
+    default path by another install would make a never-prepared agent
+    report itself ready, so that case is a warning.
+    """
+    path = conf.prepare_marker_file
+    if not os.path.exists(path):
+        return
+    location = conf.get_location('prepare_marker_file')
+    if location and location.location == oslo_cfg.Locations.opt_default:
+        LOG.warning('%(path)s exists, so prepare counts as completed and '
+                    'heartbeats to trove-conductor start at once. If Trove '
+                    'has not prepared this instance yet, that file was left '
+                    'by another install: remove it, or set [DEFAULT] '
+                    'prepare_marker_file to a path of this instance\'s.',
+                    {'path': path})
+    else:
+        LOG.info('%s records that prepare has completed: heartbeats start '
+                 'at once.', path)

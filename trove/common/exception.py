@@ -185,9 +185,3 @@ class GuestNotListening(TroveError):
 class GuestError(TroveError):
     message = _('The guest agent of instance %(guest_id)s failed '
                 '%(method)s: %(reason)s')
-
-
-class MessagingUnavailable(TroveError):
-    message = _('Cannot reach the message bus at %(address)s (%(reason)s). '
-                'Check [DEFAULT] transport_url and that the broker is '
-                'running.')

@@ -23,14 +23,12 @@ built on the global ``oslo_config.cfg.CONF``: oslo.messaging registers
 some of its options (tracing) there only.
 """
 
-import socket
 import threading
 
 import oslo_messaging as messaging
 
 from trove.common import cfg
 from trove.common import context as trove_context
-from trove.common import exception
 from trove.common.i18n import _
 from trove.common import secure_rpc
 
@@ -50,9 +48,6 @@ TOPIC_PREFIX = 'guestagent'
 # class and message, instead of a generic RemoteError.
 ALLOWED_EXMODS = ['trove.common.exception',
                   'trove.guestagent.datastore.experimental.mongodb.exceptions']
-
-# Schemes whose hosts are AMQP brokers reached over TCP.
-_AMQP_SCHEMES = ('rabbit', 'amqp', 'kombu')
 
 _lock = threading.Lock()
 _transport = None
@@ -235,32 +230,3 @@ def describe_transport():
     hosts = ','.join('%s:%s' % (host.hostname, host.port)
                      for host in url.hosts)
     return '%s://%s/%s' % (url.transport, hosts, url.virtual_host or '')
-
-
-def check_broker(timeout):
-    """Fail fast when no broker of ``transport_url`` accepts a connection.
-
-    oslo.messaging retries an unreachable broker without end when it sets
-    up the reply queue of a call, which would hang an operator's command;
-    a TCP connection attempt to each broker tells within ``timeout``
-    seconds. Transports other than AMQP are not checked.
-
-    :raises MessagingUnavailable: naming the brokers and why they refused.
-    """
-    # Registers the transport options before the URL is read.
-    get_transport()
-    url = _parsed_url()
-    if url.transport not in _AMQP_SCHEMES:
-        return
-    addresses = [(host.hostname or 'localhost', host.port or 5672)
-                 for host in url.hosts] or [('localhost', 5672)]
-    reasons = []
-    for address in addresses:
-        try:
-            socket.create_connection(address, timeout=timeout).close()
-            return
-        except OSError as exc:
-            reasons.append(exc.strerror or str(exc) or type(exc).__name__)
-    raise exception.MessagingUnavailable(
-        address=', '.join('%s:%s' % address for address in addresses),
-        reason='; '.join(reasons))

@@ -78,7 +78,7 @@ class DatastoreSchema:
 
     @staticmethod
     def name_in(payload):
-        """The name a payload gives, for a log line, whatever it holds.
+        """The name a payload gives, for a log line or a listing.
 
         Requests are logged when they fail, whatever a caller sent, so
         this never raises.
@@ -500,7 +500,7 @@ class MongoDBUser:
 
     @staticmethod
     def name_in(payload):
-        """The user name of a payload (either shape), for a log line.
+        """The user name of a payload (either shape), for a log or a table.
 
         Never raises, and never takes anything but the name: the payload
         holds a password. What is not a payload shows as ``'?'``.

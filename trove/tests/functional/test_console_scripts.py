@@ -73,12 +73,13 @@ class ConsoleScriptTest(base.TestCase):
         self.assertEqual(2, completed.returncode, completed.stderr)
         lines = completed.stderr.splitlines()
         self.assertEqual(1, len(lines), completed.stderr)
-        self.assertTrue(lines[0].startswith('trove-guestagent: '), lines[0])
+        self.assertTrue(lines[0].startswith('ERROR: '), lines[0])
         for fragment in fragments:
             self.assertIn(fragment, lines[0])
 
-    def assert_cli_refused(self, completed, *fragments):
-        self.assertEqual(1, completed.returncode, completed.stderr)
+    def assert_cli_refused(self, completed, *fragments, status=2):
+        """One line on stderr; status 2 for a refused configuration."""
+        self.assertEqual(status, completed.returncode, completed.stderr)
         self.assertEqual('', completed.stdout)
         lines = completed.stderr.splitlines()
         self.assertEqual(1, len(lines), completed.stderr)
@@ -132,9 +133,10 @@ class ConsoleScriptTest(base.TestCase):
     def test_the_longest_guest_id_passes_the_check(self):
         # It reaches the message bus, which has no agent for it.
         self.assert_cli_refused(
-            self.cli('--config-file', self.config(), 'database-list',
-                     LONGEST_ID),
-            'No guest agent has listened for instance %s' % LONGEST_ID)
+            self.cli('--config-file', self.config(), '--no-key',
+                     'database-list', LONGEST_ID),
+            'No guest agent has listened for instance %s' % LONGEST_ID,
+            status=1)
 
     # Conventions of the OpenStack clients
 

@@ -257,8 +257,8 @@ class DatabaseCommandsOverRPCTest(agent_base.AgentTestCase):
         self.assertIn('Check that mongod is running', str(error))
 
         listed = self.agent.cli('database-list', self.guest_id)
-        self.assert_one_error_line(listed, 'Cannot reach MongoDB at '
-                                   '127.0.0.1:%d' % self.server.port)
+        self.assert_one_error_line(listed, 'MongoDB at 127.0.0.1:%d is '
+                                   'unreachable' % self.server.port)
         self.wait_for_log('ERROR', 'Request list_databases failed: '
                           'Cannot reach MongoDB')
 

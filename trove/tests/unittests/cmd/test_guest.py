@@ -130,7 +130,7 @@ class GuestAgentProcessTest(base.TestCase):
         self.assertEqual(2, process.returncode)
         self.assertEqual(1, len(err.splitlines()), err)
         self.assertThat(err, matchers.StartsWith(
-            'trove-guestagent: [DEFAULT] guest_id is not set'))
+            'ERROR: [DEFAULT] guest_id is not set'))
         self.assertIn('guest_info.conf', err)
 
     def test_it_starts_from_trove_s_config_dir(self):
@@ -196,7 +196,7 @@ class GuestAgentProcessTest(base.TestCase):
                              guest_id='g3')
         out, err = process.communicate(timeout=60)
         self.assertEqual((2, ''), (process.returncode, out))
-        self.assertEqual(['trove-guestagent: %s' % message],
+        self.assertEqual(['ERROR: %s' % message],
                          err.splitlines())
         self.assertNotIn(agent_process.READY_MARK, self.log())
 

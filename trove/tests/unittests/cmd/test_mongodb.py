@@ -83,13 +83,19 @@ class CommandTestCase(base.TestCase):
             'sys.stderr', io.StringIO())).new_value
         self.guest = FakeGuest(['hr', 'sales'])
         self.useFixture(fixtures.MonkeyPatch(
-            'trove.cmd.mongodb.remote_guest', lambda instance: self.guest))
+            'trove.cmd.mongodb.remote_guest',
+            lambda instance, **kwargs: self.guest))
         # No configuration file of the machine's may change the tests.
         self.useFixture(fixtures.MonkeyPatch(
             'oslo_config.cfg.find_config_files', lambda **kwargs: []))
+        # A command refuses to run without one.
+        self.config_file = self.useFixture(fixtures.TempDir()).join(
+            'trove-guestagent.conf')
+        with open(self.config_file, 'w') as stream:
+            stream.write('[DEFAULT]\n')
 
     def run_command(self, *argv):
-        return mongodb.run(list(argv))
+        return mongodb.run(['--config-file', self.config_file] + list(argv))
 
     def assert_one_error_line(self, status, *fragments):
         helpers.assert_one_error_line(self, status, self.stdout.getvalue(),
@@ -230,7 +236,8 @@ class CommandTest(CommandTestCase):
                 host='h', port=1, timeout=2, operation='listDatabases',
                 reason='refused'))
         self.assert_one_error_line(self.run_command('database-list', 'i1'),
-                                   'Cannot reach MongoDB at h:1')
+                                   'MongoDB at h:1 is unreachable',
+                                   'nothing was changed')
 
     def test_unexpected_errors_print_one_line_without_traceback(self):
         self.guest.list_databases = mock.Mock(
@@ -246,11 +253,14 @@ class CommandTest(CommandTestCase):
                                              'i1'))
         self.assertIn('Traceback', self.stderr.getvalue())
 
-    def test_a_missing_config_file_is_one_line(self):
-        self.assert_one_error_line(
-            self.run_command('--config-file', '/nonexistent/x.conf',
-                             'database-list', 'i1'),
-            'Cannot read the configuration file /nonexistent/x.conf')
+    def test_a_missing_config_file_is_one_line_with_status_2(self):
+        status = self.run_command('--config-file', '/nonexistent/x.conf',
+                                  'database-list', 'i1')
+        self.assertEqual(2, status)
+        self.assertEqual('', self.stdout.getvalue())
+        self.assertEqual('ERROR: Cannot read the configuration file '
+                         '/nonexistent/x.conf: No such file or directory.\n',
+                         self.stderr.getvalue())
 
     def test_usage_errors_are_one_line_with_status_2(self):
         error = self.assertRaises(SystemExit, self.run_command,
@@ -342,7 +352,8 @@ class UserCommandTest(CommandTestCase):
         self.add_secret(USER_PASSWORD)
         self.guest = FakeUserGuest()
         self.useFixture(fixtures.MonkeyPatch(
-            'trove.cmd.mongodb.remote_guest', lambda instance: self.guest))
+            'trove.cmd.mongodb.remote_guest',
+            lambda instance, **kwargs: self.guest))
 
     def printed(self):
         return self.stdout.getvalue() + self.stderr.getvalue()

@@ -46,6 +46,16 @@ def file_identity(path):
     return (st.st_ino, st.st_mtime_ns, st.st_size, st.st_mode)
 
 
+def shared_mode(fd):
+    """The mode of the open file ``fd`` if it is not its owner's alone.
+
+    ``None`` when neither group nor others have any bit: a file holding a
+    secret must be its owner's alone.
+    """
+    mode = stat.S_IMODE(os.fstat(fd).st_mode)
+    return mode if mode & (stat.S_IRWXG | stat.S_IRWXO) else None
+
+
 def load_credentials(path):
     """Read the os_admin credentials, or ``None`` when the file is absent.
 
@@ -55,8 +65,8 @@ def load_credentials(path):
     """
     try:
         with open(path, 'rb') as stream:
-            mode = stat.S_IMODE(os.fstat(stream.fileno()).st_mode)
-            if mode & (stat.S_IRWXG | stat.S_IRWXO):
+            mode = shared_mode(stream.fileno())
+            if mode is not None:
                 raise exceptions.CredentialsFileError(
                     path=path,
                     reason=_('its mode is %(mode)04o, so users other than '

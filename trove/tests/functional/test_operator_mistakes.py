@@ -1,0 +1,259 @@
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
+"""An operator's mistakes, each answered by one line that names the fix.
+
+Both console scripts run as subprocesses against the machine's RabbitMQ,
+a SecantusDB server and a trove-guestagent started as Trove starts it
+(``--config-dir`` with a ``guest_info.conf`` holding the key). Each test
+makes one mistake and checks the exit status and the one ``ERROR:`` line:
+2 when the configuration is refused, 1 when an operation failed.
+"""
+
+from importlib import metadata
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+from tools.harness import agent as agent_process
+from tools.harness import process as child_process
+from trove.tests.functional import agent_base
+from trove.tests import helpers
+from trove import version
+
+TIMEOUT = 60
+WRONG_PASSWORD = 'not-the-rabbit-password-7'
+
+
+def run(module, *args, cwd=None, home=None):
+    env = dict(os.environ)
+    if home:
+        env['HOME'] = home
+    return subprocess.run(
+        [sys.executable, '-m', module] + list(args),
+        stdin=subprocess.DEVNULL, capture_output=True, text=True,
+        timeout=TIMEOUT, cwd=cwd, env=env)
+
+
+def cli(*args, **kwargs):
+    return run('trove.cmd.mongodb', *args, **kwargs)
+
+
+def agent(*args, **kwargs):
+    return run('trove.cmd.guest', *args, **kwargs)
+
+
+class OperatorMistakesTest(agent_base.AgentTestCase):
+
+    GUEST_INFO = True
+
+    def setUp(self):
+        super().setUp()
+        if not self.server.running:
+            self.server.start()
+        if not self.agent.running:
+            self.agent.start()
+        self.folder = tempfile.mkdtemp(prefix='trove-mistakes-')
+        self.addCleanup(shutil.rmtree, self.folder, True)
+
+    def assert_line(self, completed, status, *fragments):
+        """Exit ``status``, nothing on stdout, one ERROR line on stderr."""
+        self.assertEqual(status, completed.returncode, completed.stderr)
+        self.assertEqual('', completed.stdout)
+        lines = completed.stderr.splitlines()
+        self.assertEqual(1, len(lines), completed.stderr)
+        self.assertTrue(lines[0].startswith('ERROR: '), lines[0])
+        for fragment in fragments:
+            self.assertIn(fragment, lines[0])
+        for secret in (self.key, WRONG_PASSWORD):
+            self.assertNotIn(secret, completed.stdout + completed.stderr)
+        return lines[0]
+
+    def config_dir(self, key=None, transport_url=None, mode=0o600):
+        """A copy of the instance's configuration folder, changed."""
+        folder = os.path.join(self.folder, 'conf.d')
+        shutil.copytree(self.agent.config_dir, folder)
+        if transport_url:
+            with open(os.path.join(folder, 'trove-guestagent.conf')) as f:
+                text = f.read().replace(
+                    'transport_url = %s' % self.transport_url,
+                    'transport_url = %s' % transport_url)
+            helpers.write_private(
+                os.path.join(folder, 'trove-guestagent.conf'), text)
+        guest_info = os.path.join(folder, 'guest_info.conf')
+        if key:
+            with open(guest_info) as stream:
+                text = stream.read().replace(self.key, key)
+            helpers.write_private(guest_info, text)
+        os.chmod(guest_info, mode)
+        return folder
+
+    def url_with(self, password=None, port=None):
+        host, real_port = agent_process.broker_address(self.transport_url)
+        return 'rabbit://guest:%s@%s:%d/' % (password or 'guest', host,
+                                             port or real_port)
+
+    # Configuration
+
+    def test_no_configuration_anywhere_sends_nothing(self):
+        completed = cli('database-list', self.guest_id, cwd=self.folder,
+                        home=self.folder)
+        self.assert_line(completed, 2, 'No configuration file was found',
+                         '--config-dir', 'trove-guestagent.conf')
+
+    def test_a_missing_config_dir_is_status_2_from_both_commands(self):
+        missing = os.path.join(self.folder, 'no-such-folder')
+        for command in (agent, cli):
+            args = ['--config-dir', missing]
+            if command is cli:
+                args += ['database-list', self.guest_id]
+            self.assert_line(command(*args, home=self.folder), 2, missing)
+
+    def test_debug_names_the_files_read(self):
+        completed = self.agent.cli('--debug', 'database-list',
+                                   self.guest_id)
+        self.assertEqual(0, completed.returncode, completed.stderr)
+        self.assertIn('Configuration read from: %s'
+                      % self.agent.guest_info_file, completed.stderr)
+
+    def test_a_key_file_others_may_read_is_refused_by_both(self):
+        folder = self.config_dir(mode=0o644)
+        path = os.path.join(folder, 'guest_info.conf')
+        fragments = ('mode is 0644', 'Run chmod 600 %s' % path)
+        self.assert_line(cli('--config-dir', folder, 'database-list',
+                             self.guest_id), 2, *fragments)
+        self.assert_line(agent('--config-dir', folder), 2, *fragments)
+
+    def test_without_a_key_nothing_is_sent_unless_no_key_is_given(self):
+        config = os.path.join(self.agent.config_dir, 'trove-guestagent.conf')
+        self.assert_line(
+            cli('--config-file', config, 'database-create', self.guest_id,
+                'sales'), 2, 'No instance_rpc_encr_key is set in %s' % config,
+            '--no-key')
+        # Said to have none, the instance, which has one, refuses it.
+        self.assert_line(
+            cli('--config-file', config, '--no-key', 'database-create',
+                self.guest_id, 'sales'), 2,
+            'refused create_database', 'sent it in clear (--no-key)')
+        self.assertEqual(set(), self.server_names())
+
+    # The key
+
+    def test_a_wrong_key_names_the_operation_and_the_sender_s_file(self):
+        folder = self.config_dir(key='0' * 32)
+        completed = cli('--config-dir', folder, 'database-create',
+                        self.guest_id, 'sales')
+        self.assert_line(
+            completed, 2, 'refused create_database',
+            'instance_rpc_encr_key from %s'
+            % os.path.join(folder, 'guest_info.conf'),
+            "the instance's guest_info.conf")
+        self.assertEqual(set(), self.server_names())
+
+    # The message bus
+
+    def test_a_wrong_rabbitmq_password_is_named_by_both(self):
+        url = self.url_with(password=WRONG_PASSWORD)
+        folder = self.config_dir(transport_url=url)
+        described = agent_process.describe(self.transport_url)
+        fragments = ('refused the login of user guest', described)
+        self.assert_line(cli('--config-dir', folder, 'database-list',
+                             self.guest_id), 2, *fragments)
+        self.assert_line(agent('--config-dir', folder), 2, *fragments)
+
+    def test_an_unreachable_broker_is_named_by_both(self):
+        port = helpers.free_port()
+        folder = self.config_dir(transport_url=self.url_with(port=port))
+        fragments = ('Cannot reach the message bus at 127.0.0.1:%d' % port,
+                     'as user guest',
+                     'transport_url rabbit://127.0.0.1:%d/' % port)
+        self.assert_line(cli('--config-dir', folder, 'database-list',
+                             self.guest_id), 1, *fragments)
+        # The agent keeps trying, and says once where.
+        log_file = os.path.join(self.folder, 'agent.log')
+        with open(os.path.join(folder, 'zz-log.conf'), 'w') as stream:
+            stream.write('[DEFAULT]\nlog_file = %s\n' % log_file)
+        agent = child_process.ChildProcess('trove-guestagent',
+                                           log_file=log_file)
+        agent.launch([sys.executable, '-m', 'trove.cmd.guest',
+                      '--config-dir', folder],
+                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.addCleanup(agent.kill)
+        line = agent.wait_for_log(*fragments, timeout=30)
+        self.assertIn('WARNING', line)
+        self.assertEqual(0, agent.stop(TIMEOUT))
+        self.assertEqual(1, agent.log().count(fragments[0]))
+
+    # MongoDB
+
+    def test_mongodb_down_says_what_was_not_done(self):
+        self.server.stop()
+        for args, outcome in ((('database-create', self.guest_id, 'sales'),
+                               'nothing was created'),
+                              (('database-delete', self.guest_id, 'sales'),
+                               'nothing was deleted')):
+            self.assert_line(
+                self.agent.cli(*args), 1,
+                'MongoDB at 127.0.0.1:%d is unreachable' % self.server.port,
+                'No command was sent to it, so %s.' % outcome)
+
+    # Output for scripts
+
+    def test_json_errors_are_an_object_on_stdout(self):
+        completed = self.agent.cli('database-delete', self.guest_id,
+                                   'no_such_db', '--format', 'json')
+        self.assertEqual(1, completed.returncode, completed.stderr)
+        error = json.loads(completed.stdout)['error']
+        self.assertEqual({'type': 'DatabaseNotFound', 'exit_status': 1},
+                         {'type': error['type'],
+                          'exit_status': error['exit_status']})
+        self.assertEqual('ERROR: %s\n' % error['message'], completed.stderr)
+
+    # A retired instance
+
+    def test_a_retired_instance_s_queues_are_named_and_deleted(self):
+        self.assertEqual(0, self.agent.stop())
+        self.addCleanup(self.agent.start)
+        listed = self.agent.cli('database-list', self.guest_id)
+        self.assert_line(
+            listed, 1, 'No guest agent is listening on guestagent.%s'
+            % self.guest_id,
+            'remove its queues with trove-mongodb queue-delete %s'
+            % self.guest_id)
+        deleted = self.agent.cli('queue-delete', self.guest_id)
+        self.assertEqual(0, deleted.returncode, deleted.stderr)
+        self.assertIn('guestagent.%s' % self.guest_id, deleted.stdout)
+        self.assert_line(self.agent.cli('database-list', self.guest_id), 1,
+                         'No guest agent has listened for instance %s'
+                         % self.guest_id)
+
+    def test_queue_delete_refuses_while_an_agent_listens(self):
+        self.assert_line(self.agent.cli('queue-delete', self.guest_id), 1,
+                         'a trove-guestagent still serves instance %s'
+                         % self.guest_id)
+        self.assertIs(True, self.api.rpc_ping())
+
+    # Version
+
+    def test_one_version_from_both_commands(self):
+        versions = [run(module, '--version', home=self.folder)
+                    for module in ('trove.cmd.guest', 'trove.cmd.mongodb')]
+        for completed in versions:
+            self.assertEqual(0, completed.returncode, completed.stderr)
+        printed = [(completed.stdout + completed.stderr).split()[-1]
+                   for completed in versions]
+        # pbr's release string: what pip and the package metadata say.
+        installed = metadata.version(version.DISTRIBUTION)
+        self.assertEqual([installed, installed], printed)

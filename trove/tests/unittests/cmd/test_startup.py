@@ -1,0 +1,78 @@
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
+import os
+from unittest import mock
+
+import fixtures
+from oslo_config import cfg as oslo_cfg
+
+from trove.cmd import startup
+from trove.tests import base
+
+
+class KeyFileTest(base.TestCase):
+
+    def setUp(self):
+        super().setUp()
+        self.folder = self.useFixture(fixtures.TempDir()).path
+
+    def write(self, name, text, mode=0o600):
+        path = os.path.join(self.folder, name)
+        with open(path, 'w') as stream:
+            stream.write(text)
+        os.chmod(path, mode)
+        return path
+
+    def test_the_last_file_setting_the_key_is_its_source(self):
+        first = self.write('a.conf', '[DEFAULT]\ninstance_rpc_encr_key = k1\n')
+        second = self.write('b.conf', '[DEFAULT]\ninstance_rpc_encr_key = '
+                                      'k2\n')
+        other = self.write('c.conf', '[DEFAULT]\ndebug = true\n')
+        self.assertEqual(second, startup.key_source([first, second, other]))
+        self.assertIsNone(startup.key_source([other]))
+
+    def test_a_key_file_others_may_read_is_refused(self):
+        path = self.write('guest_info.conf',
+                          '[DEFAULT]\ninstance_rpc_encr_key = k1\n', 0o640)
+        error = self.assertRaises(startup.StartupError,
+                                  startup.check_key_file, [path])
+        self.assertIn('its mode is 0640', str(error))
+        self.assertIn('Run chmod 600 %s.' % path, str(error))
+        self.assertEqual(2, error.exit_status)
+        os.chmod(path, 0o600)
+        self.assertIsNone(startup.check_key_file([path]))
+
+
+class PrepareMarkerTest(base.TestCase):
+
+    def conf_with(self, path, where):
+        conf = mock.Mock(prepare_marker_file=path)
+        conf.get_location.return_value = oslo_cfg.LocationInfo(where, '')
+        return conf
+
+    def test_a_marker_at_the_default_path_is_a_warning_naming_it(self):
+        path = self.useFixture(fixtures.TempDir()).join('prepare.end')
+        open(path, 'w').close()
+        with mock.patch.object(startup.LOG, 'warning') as warning:
+            startup.warn_of_prepare_marker(
+                self.conf_with(path, oslo_cfg.Locations.opt_default))
+            startup.warn_of_prepare_marker(
+                self.conf_with(path, oslo_cfg.Locations.user))
+        self.assertEqual(1, warning.call_count)
+        self.assertEqual({'path': path}, warning.call_args.args[1])
+
+    def test_no_marker_no_line(self):
+        with mock.patch.object(startup.LOG, 'warning') as warning:
+            startup.warn_of_prepare_marker(self.conf_with(
+                '/nonexistent/prepare.end', oslo_cfg.Locations.opt_default))
+        warning.assert_not_called()
