@@ -10,12 +10,12 @@
 #    License for the specific language governing permissions and limitations
 #    under the License.
 
-"""What the reliability tests tried and what held, as doc/reliability.rst.
+"""What the reliability tests tried and what held: the docs' table.
 
 Each reliability test ends with :func:`report`: one line naming the area,
 what was tried and what held, printed as the test runs and attached to the
 test's result. Run the tests through this module to get the table of
-doc/reliability.rst from the run itself::
+doc/source/contributor/reliability.rst from the run itself::
 
     python -m trove.tests.functional.reliability
 

@@ -15,7 +15,7 @@
 No assertion here is about time: the machine running the tests may be
 slow or busy. These tests run every measuring function with tiny counts
 and check that the plugin and its baseline did the same server work and
-left the server the same, so that the figures in doc/benchmark.rst compare
+left the server the same, so that the figures in the benchmark doc compare
 what they claim to.
 
 The RPC figures need RabbitMQ, as the end-to-end tests do: without a

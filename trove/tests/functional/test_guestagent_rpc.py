@@ -299,7 +299,7 @@ class ShutdownTest(agent_base.AgentTestCase):
         self.wait_for_log('stopped taking requests')
         # Not taken: it arrives after the agent stopped taking requests.
         # (oslo.messaging may still acknowledge it while it closes its
-        # connection, and then drops it: see README, "Known limitation".)
+        # connection, and then drops it: see the docs' "Known limitation".)
         self.api.create_database(helpers.payloads(*self.LATE))
 
         self.assertEqual(0, self.agent.wait())
