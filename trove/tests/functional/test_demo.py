@@ -21,6 +21,7 @@ import os
 import re
 import shlex
 import shutil
+import stat
 import subprocess
 import sys
 
@@ -65,6 +66,10 @@ class DemoTest(base.TestCase):
         # As Trove lays it out, and still there.
         self.assertEqual(['guest_info.conf', 'trove-guestagent.conf'],
                          sorted(os.listdir(conf_d)))
+        # It holds the instance's key: its owner's alone, as the agent and
+        # trove-mongodb require.
+        self.assertEqual(0o600, stat.S_IMODE(os.stat(
+            os.path.join(conf_d, 'guest_info.conf')).st_mode))
         commands = [line[2:] for line in stdout.splitlines()
                     if line.startswith('$ ')]
         self.assertGreater(len(commands), 5)

@@ -253,7 +253,8 @@ class DatabaseCommandsOverRPCTest(agent_base.AgentTestCase):
             (error.kwargs['host'], error.kwargs['port'],
              error.kwargs['timeout'], error.kwargs['operation']))
         self.assertIn(os.strerror(errno.ECONNREFUSED), error.kwargs['reason'])
-        self.assertIn('The listDatabases command was not sent', str(error))
+        self.assertIn('The listDatabases command was not sent, so nothing '
+                      'was changed on the server', str(error))
         self.assertIn('Check that mongod is running', str(error))
 
         listed = self.agent.cli('database-list', self.guest_id)

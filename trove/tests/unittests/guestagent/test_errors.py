@@ -66,8 +66,9 @@ class TranslatedTest(base.TestCase):
         self.assertEqual(
             'Cannot reach MongoDB at db1:27017 within 3.0 s ([mongodb] '
             'server_selection_timeout): [Errno 111] Connection refused. The '
-            'create command was not sent. Check that mongod is running and '
-            'that [mongodb] mongodb_host and mongodb_port point at it.',
+            'create command was not sent, so nothing was changed on the '
+            'server. Check that mongod is running and that [mongodb] '
+            'mongodb_host and mongodb_port point at it.',
             str(error))
 
     def test_connection_failure_before_sending_is_unreachable(self):

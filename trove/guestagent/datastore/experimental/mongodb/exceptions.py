@@ -45,9 +45,10 @@ class MongoDBUnreachable(MongoDBConnectionError):
     command_sent = False
     message = _('Cannot reach MongoDB at %(host)s:%(port)s within '
                 '%(timeout)s s ([mongodb] server_selection_timeout): '
-                '%(reason)s. The %(operation)s command was not sent. Check '
-                'that mongod is running and that [mongodb] mongodb_host and '
-                'mongodb_port point at it.')
+                '%(reason)s. The %(operation)s command was not sent, so '
+                'nothing was changed on the server. Check that mongod is '
+                'running and that [mongodb] mongodb_host and mongodb_port '
+                'point at it.')
 
 
 class MongoDBConnectionLost(MongoDBConnectionError):
