@@ -37,16 +37,18 @@ __all__ = ['assert_one_error_line', 'fold', 'free_port',
            'walked_items', 'write_private']
 
 
-def assert_one_error_line(test, status, stdout, stderr, *fragments):
-    """A failed command as the operator sees it.
+def assert_one_error_line(test, status, stdout, stderr, *fragments,
+                          exit_status=1):
+    """A failed command as the operator sees it; the line.
 
-    Exit status 1, nothing on stdout, and one ``ERROR:`` line on stderr
-    holding every fragment.
+    ``exit_status`` (1, a failure; 2, a refused configuration), nothing on
+    stdout, and one ``ERROR:`` line on stderr holding every fragment.
     """
-    test.assertEqual(1, status, stderr)
+    test.assertEqual(exit_status, status, stderr)
     test.assertEqual('', stdout)
     lines = stderr.splitlines()
     test.assertEqual(1, len(lines), stderr)
     test.assertTrue(lines[0].startswith('ERROR: '), lines[0])
     for fragment in fragments:
         test.assertIn(fragment, lines[0])
+    return lines[0]

@@ -26,6 +26,7 @@ import fixtures
 
 from tools.harness import agent as agent_process
 from trove.tests import base
+from trove.tests import helpers
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__)))))
@@ -70,22 +71,15 @@ class ConsoleScriptTest(base.TestCase):
 
     def assert_agent_refused(self, completed, *fragments):
         """Status 2 and one line on stderr, as the agent refuses to start."""
-        self.assertEqual(2, completed.returncode, completed.stderr)
-        lines = completed.stderr.splitlines()
-        self.assertEqual(1, len(lines), completed.stderr)
-        self.assertTrue(lines[0].startswith('ERROR: '), lines[0])
-        for fragment in fragments:
-            self.assertIn(fragment, lines[0])
+        helpers.assert_one_error_line(
+            self, completed.returncode, completed.stdout, completed.stderr,
+            *fragments, exit_status=2)
 
     def assert_cli_refused(self, completed, *fragments, status=2):
         """One line on stderr; status 2 for a refused configuration."""
-        self.assertEqual(status, completed.returncode, completed.stderr)
-        self.assertEqual('', completed.stdout)
-        lines = completed.stderr.splitlines()
-        self.assertEqual(1, len(lines), completed.stderr)
-        self.assertTrue(lines[0].startswith('ERROR: '), lines[0])
-        for fragment in fragments:
-            self.assertIn(fragment, lines[0])
+        helpers.assert_one_error_line(
+            self, completed.returncode, completed.stdout, completed.stderr,
+            *fragments, exit_status=status)
 
     # Clear failures at start
 

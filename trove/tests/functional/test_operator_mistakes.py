@@ -70,16 +70,12 @@ class OperatorMistakesTest(agent_base.AgentTestCase):
 
     def assert_line(self, completed, status, *fragments):
         """Exit ``status``, nothing on stdout, one ERROR line on stderr."""
-        self.assertEqual(status, completed.returncode, completed.stderr)
-        self.assertEqual('', completed.stdout)
-        lines = completed.stderr.splitlines()
-        self.assertEqual(1, len(lines), completed.stderr)
-        self.assertTrue(lines[0].startswith('ERROR: '), lines[0])
-        for fragment in fragments:
-            self.assertIn(fragment, lines[0])
+        line = helpers.assert_one_error_line(
+            self, completed.returncode, completed.stdout, completed.stderr,
+            *fragments, exit_status=status)
         for secret in (self.key, WRONG_PASSWORD):
-            self.assertNotIn(secret, completed.stdout + completed.stderr)
-        return lines[0]
+            self.assertNotIn(secret, completed.stderr)
+        return line
 
     def config_dir(self, key=None, transport_url=None, mode=0o600):
         """A copy of the instance's configuration folder, changed."""
