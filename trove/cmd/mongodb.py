@@ -166,7 +166,8 @@ def remote_guest(instance, no_key=False, wait=False, files=()):
         raise errors.NoListener(
             queue=rpc.topic(instance), instance=instance,
             address=rpc.describe_transport())
-    return api.API(None, instance, retry=SEND_RETRIES, require_queue=True)
+    return api.API(None, instance, retry=SEND_RETRIES, require_queue=True,
+                   in_clear=no_key)
 
 
 def list_names(guest, page_size):
@@ -655,7 +656,7 @@ def _key_refusal(args, refusal, files):
     """The instance's refusal of a request, as the sender can fix it."""
     values = {'instance': args.instance, 'operation': METHODS[args.command],
               'reason': refusal.kwargs.get('reason', refusal)}
-    if rpc.instance_key() is None:
+    if args.no_key or rpc.instance_key() is None:
         return errors.ClearRefused(**values)
     return errors.KeyRefused(source=startup.key_source(files), **values)
 

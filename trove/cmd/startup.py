@@ -56,24 +56,33 @@ def _files_in_dir(folder):
                                          '*.conf')))
 
 
+def _named_in(argv, option):
+    """Whether ``argv`` gives ``option``, as oslo.config tells."""
+    return any(arg == option or arg.startswith(option + '=') for arg in argv)
+
+
 def _files_to_read(argv, default_files, default_dirs):
     """The files oslo.config will read for ``argv``, in its order.
 
     oslo.config reads each file as it parses the option that names it, so
-    they are listed first, to check each before it does: the
-    ``--config-file`` files, else the default ones; then the ``*.conf``
-    files of each ``--config-dir``, else of the default folders that
-    exist.
+    they are listed first, to check each before it does: the default files
+    unless ``--config-file`` is given, the ``*.conf`` files of the default
+    folders that exist unless ``--config-dir`` is given, then what each of
+    those options names, in the order of ``argv``.
     """
+    files = [] if _named_in(argv, '--config-file') else list(default_files)
+    if not _named_in(argv, '--config-dir'):
+        for folder in default_dirs:
+            if os.path.exists(folder):
+                files.extend(_files_in_dir(folder))
     parser = argparse.ArgumentParser(add_help=False, allow_abbrev=False)
-    parser.add_argument('--config-file', action='append', default=[])
-    parser.add_argument('--config-dir', action='append', default=[])
+    parser.add_argument('--config-file', action='append', dest='named',
+                        type=lambda path: [path])
+    parser.add_argument('--config-dir', action='append', dest='named',
+                        type=_files_in_dir)
     known, _rest = parser.parse_known_args(argv)
-    files = list(known.config_file or default_files)
-    dirs = known.config_dir or [folder for folder in default_dirs
-                                if os.path.exists(folder)]
-    for folder in dirs:
-        files.extend(_files_in_dir(folder))
+    for named in known.named or ():
+        files.extend(named)
     return files
 
 
@@ -147,13 +156,18 @@ def key_source(files):
 
 
 def check_key_file(files):
-    """The file holding the instance's RPC key is its owner's alone.
+    """Each file holding an instance's RPC key is its owner's alone.
+
+    Every one, not only the one whose key is used: each holds a key.
 
     :raises StartupError: giving its mode and the chmod that fixes it.
     """
-    path = key_source(files)
-    if not path:
-        return
+    for path in files:
+        if _sets_key(path):
+            _check_private(path)
+
+
+def _check_private(path):
     try:
         with open(path, 'rb') as stream:
             mode = credentials.shared_mode(stream.fileno())

@@ -71,13 +71,16 @@ class API:
     API_BASE_VERSION = rpc.BASE_VERSION
     PREPARE_VERSION = '1.1'
 
-    def __init__(self, context, guest_id, retry=None, require_queue=False):
+    def __init__(self, context, guest_id, retry=None, require_queue=False,
+                 in_clear=False):
         self.context = (context if context is not None
                         else trove_context.admin_context())
         self.id = guest_id
         self.target = messaging.Target(topic=rpc.topic(guest_id),
                                        version=rpc.RPC_API_VERSION)
-        self._key = rpc.instance_key()
+        # An operator's --no-key: the instance has no key, whatever the
+        # sender's files hold.
+        self._key = None if in_clear else rpc.instance_key()
         self.client = rpc.get_client(self.target, retry=retry,
                                      key=self._key)
         # Only an operator's calls carry options: Trove's go as Trove

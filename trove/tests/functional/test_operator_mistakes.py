@@ -143,6 +143,11 @@ class OperatorMistakesTest(agent_base.AgentTestCase):
             cli('--config-file', config, '--no-key', 'database-create',
                 self.guest_id, 'sales'), 2,
             'refused create_database', 'sent it in clear (--no-key)')
+        # --no-key sends in clear even where a key is configured.
+        self.assert_line(
+            cli('--config-dir', self.agent.config_dir, '--no-key',
+                'database-create', self.guest_id, 'sales'), 2,
+            'refused create_database', 'sent it in clear (--no-key)')
         self.assertEqual(set(), self.server_names())
 
     # The key

@@ -52,6 +52,55 @@ class KeyFileTest(base.TestCase):
         os.chmod(path, 0o600)
         self.assertIsNone(startup.check_key_file([path]))
 
+    def test_every_file_holding_a_key_is_checked_not_only_the_last(self):
+        shared = self.write('a.conf', '[DEFAULT]\ninstance_rpc_encr_key = '
+                                      'k1\n', 0o644)
+        private = self.write('b.conf', '[DEFAULT]\ninstance_rpc_encr_key = '
+                                       'k2\n')
+        error = self.assertRaises(startup.StartupError,
+                                  startup.check_key_file, [shared, private])
+        self.assertIn('Run chmod 600 %s.' % shared, str(error))
+
+
+class FilesToReadTest(base.TestCase):
+    """The files oslo.config reads, in its order, to check them first."""
+
+    def setUp(self):
+        super().setUp()
+        self.folder = self.useFixture(fixtures.TempDir()).path
+        self.conf_d = os.path.join(self.folder, 'conf.d')
+        os.mkdir(self.conf_d)
+        self.in_dir = [os.path.join(self.conf_d, name)
+                       for name in ('guest_info.conf', 'trove.conf')]
+        self.single = os.path.join(self.folder, 'single.conf')
+        for path in self.in_dir + [self.single]:
+            open(path, 'w').close()
+
+    def test_files_named_on_the_command_line_in_its_order(self):
+        self.assertEqual(
+            self.in_dir + [self.single],
+            startup._files_to_read(
+                ['--config-dir', self.conf_d, '--config-file=' + self.single,
+                 'database-list'], ['/etc/trove/default.conf'],
+                ['/etc/trove/conf.d']))
+        self.assertEqual(
+            [self.single] + self.in_dir,
+            startup._files_to_read(
+                ['--config-file', self.single, '--config-dir=' + self.conf_d],
+                [], []))
+
+    def test_defaults_only_where_the_command_line_names_none(self):
+        self.assertEqual(
+            ['/etc/trove/default.conf'] + self.in_dir,
+            startup._files_to_read(
+                [], ['/etc/trove/default.conf'],
+                [self.conf_d, os.path.join(self.folder, 'missing')]))
+        self.assertEqual(
+            self.in_dir + [self.single],
+            startup._files_to_read(['--config-file', self.single],
+                                   ['/etc/trove/default.conf'],
+                                   [self.conf_d]))
+
 
 class PrepareMarkerTest(base.TestCase):
 
