@@ -52,10 +52,24 @@ class QueueInUse(errors.CommandError):
 
 
 def transport_url():
-    """``[DEFAULT] transport_url``, parsed as oslo.messaging parses it."""
-    # Registers the transport options before the URL is read.
-    rpc.get_transport()
-    return messaging.TransportURL.parse(CONF, CONF.transport_url)
+    """``[DEFAULT] transport_url``, parsed as oslo.messaging parses it.
+
+    :raises ConfigurationError: for a URL it cannot parse, saying why
+        without the URL, which holds the password.
+    """
+    try:
+        # Registers the transport options before the URL is read.
+        rpc.get_transport()
+        return rpc.parsed_transport_url()
+    except (ValueError, messaging.InvalidTransportURL) as exc:
+        # Only a ValueError's text is the URL's part at fault alone.
+        reason = (str(exc) if isinstance(exc, ValueError)
+                  else _('not a URL of the form below'))
+        raise errors.ConfigurationError(
+            _('[DEFAULT] transport_url is not a message bus URL '
+              '(%(reason)s): write it as '
+              'rabbit://<user>:<password>@<host>:<port>/.')
+            % {'reason': reason}) from None
 
 
 def is_amqp(url):
@@ -222,7 +236,12 @@ def delete_queues(guest_id, timeout):
                 present.append(queue)
         channel = connection.channel()
         for queue in present:
-            channel.queue_delete(queue)
+            try:
+                # An agent that started since the count keeps its queue.
+                channel.queue_delete(queue, if_unused=True)
+            except amqp_exceptions.PreconditionFailed:
+                raise QueueInUse(queue=queue, consumers=1,
+                                 instance=guest_id) from None
         return present
     finally:
         connection.close()

@@ -220,13 +220,14 @@ def get_conductor_client(guest_id, key=None):
                                     retry=CONDUCTOR_RETRIES)
 
 
-def _parsed_url():
+def parsed_transport_url():
+    """``[DEFAULT] transport_url``, parsed as oslo.messaging parses it."""
     return messaging.TransportURL.parse(CONF, CONF.transport_url)
 
 
 def describe_transport():
     """The transport URL without credentials, fit for a message or log."""
-    url = _parsed_url()
+    url = parsed_transport_url()
     hosts = ','.join('%s:%s' % (host.hostname, host.port)
                      for host in url.hosts)
     return '%s://%s/%s' % (url.transport, hosts, url.virtual_host or '')

@@ -32,9 +32,8 @@ its message, ``GuestTimeout`` when the agent does not answer in time, and
 ``GuestError`` for any other failure on the agent's side.
 
 An operator's command needs the outcome that a cast cannot give: it asks
-with :meth:`API.create_database_outcome` and
-:meth:`API.delete_database_outcome`, the same methods sent as calls, which
-Trove never sends. Trove's casts stay exactly as Trove sends them. With
+with :meth:`API.outcome`, Trove's method sent as a call, which Trove never
+sends. Trove's casts stay exactly as Trove sends them. With
 ``require_queue``, a call that no queue takes (no agent ever listened for
 the instance on this message bus) fails at once with
 ``GuestNotListening`` instead of waiting out its timeout.
@@ -247,14 +246,6 @@ class API:
         ``{'deleted': name}``.
         """
         return self._call(method, timeout, **arguments)
-
-    def create_database_outcome(self, databases, timeout):
-        """Call: create ``databases``; ``{'created', 'existed'}`` names."""
-        return self._call('create_database', timeout, databases=databases)
-
-    def delete_database_outcome(self, database, timeout):
-        """Call: delete ``database``; ``{'deleted', 'users_kept'}``."""
-        return self._call('delete_database', timeout, database=database)
 
     def prepare(self, memory_mb, packages, databases, users,
                 device_path='/dev/vdb', mount_point='/mnt/volume',

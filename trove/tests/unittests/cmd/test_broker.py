@@ -80,6 +80,16 @@ class BrokerTest(base.TestCase):
         self.use_url('rabbit://alice:pw@127.0.0.1:5672/')
         self.assertIs(False, broker.tls_options(broker.transport_url()))
 
+    def test_a_url_it_cannot_parse_is_refused_configuration(self):
+        self.use_url('rabbit://alice:s3cret@127.0.0.1:56x2/')
+        error = self.assertRaises(errors.ConfigurationError,
+                                  broker.check_login, 0.1)
+        self.assertEqual(2, error.exit_status)
+        self.assertIn('[DEFAULT] transport_url is not a message bus URL',
+                      str(error))
+        self.assertIn("'56x2'", str(error))
+        self.assertNotIn('s3cret', str(error))
+
     def test_the_fake_transport_is_not_checked(self):
         self.use_url('fake://')
         self.assertIsNone(broker.check_login(0.1))

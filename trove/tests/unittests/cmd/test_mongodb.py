@@ -51,10 +51,10 @@ class FakeGuest:
         return True
 
     def outcome(self, method, timeout, **arguments):
-        answer = getattr(self, method + '_outcome')
-        return answer(timeout=timeout, **arguments)
+        answer = getattr(self, '_answer_' + method)
+        return answer(**arguments)
 
-    def create_database_outcome(self, databases, timeout):
+    def _answer_create_database(self, databases):
         self.calls.append(('create', databases))
         names = [db['_name'] for db in databases]
         existed = [name for name in names if name in self.names]
@@ -62,7 +62,7 @@ class FakeGuest:
         return {'created': [name for name in names if name not in existed],
                 'existed': existed}
 
-    def delete_database_outcome(self, database, timeout):
+    def _answer_delete_database(self, database):
         self.calls.append(('delete', database))
         self.names.remove(database['_name'])
         return {'deleted': database['_name'], 'users_kept': []}
@@ -299,27 +299,27 @@ class FakeUserGuest(FakeGuest):
         self.users = {}
         self.root_password = None
 
-    def create_user_outcome(self, users, timeout):
+    def _answer_create_user(self, users):
         self.calls.append(('create_user', users))
         for user in users:
             self.users[user['_name']] = [schema['_name'] for schema
                                          in user['_databases']]
         return {'created': [user['_name'] for user in users]}
 
-    def delete_user_outcome(self, user, timeout):
+    def _answer_delete_user(self, user):
         self.calls.append(('delete_user', user))
         del self.users[user['_name']]
         return {'deleted': user['_name']}
 
-    def grant_access_outcome(self, username, hostname, databases, timeout):
+    def _answer_grant_access(self, username, hostname, databases):
         self.calls.append(('grant_access', username, hostname, databases))
         self.users[username].extend(databases)
 
-    def revoke_access_outcome(self, username, hostname, database, timeout):
+    def _answer_revoke_access(self, username, hostname, database):
         self.calls.append(('revoke_access', username, hostname, database))
         self.users[username].remove(database)
 
-    def enable_root_with_password_outcome(self, root_password, timeout):
+    def _answer_enable_root_with_password(self, root_password):
         self.calls.append(('enable_root', root_password))
         password = root_password or 'generated-%s' % USER_PASSWORD
         return {'_name': 'admin.root', '_host': '%', '_password': password,

@@ -92,7 +92,7 @@ class Translated:
     sends.
 
     :param connection: the :class:`~.connection.Connection` in use; its
-        target names the server and the user (never the password). When
+        target names the server and the user (never the password).
     :param operation: the server command sent in the block ("create").
     :param database: the database it is sent to.
     :param bound: :data:`OPERATION_TIMEOUT` or :data:`LISTING_TIMEOUT`,
