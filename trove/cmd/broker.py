@@ -61,6 +61,12 @@ def transport_url():
         # Registers the transport options before the URL is read.
         rpc.get_transport()
         return rpc.parsed_transport_url()
+    except messaging.DriverLoadFailure:
+        raise errors.ConfigurationError(
+            _('[DEFAULT] transport_url names the scheme %(scheme)r, which '
+              'no installed oslo.messaging driver takes: write it as '
+              'rabbit://<user>:<password>@<host>:<port>/.')
+            % {'scheme': CONF.transport_url.split(':', 1)[0]}) from None
     except (ValueError, messaging.InvalidTransportURL) as exc:
         # Only a ValueError's text is the URL's part at fault alone.
         reason = (str(exc) if isinstance(exc, ValueError)

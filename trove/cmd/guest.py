@@ -129,8 +129,8 @@ def serve(agent, stop, shutdown_timeout):
                  'request was taken. Exiting.', stop.signal_name)
         return 0
     if failures:
-        LOG.error('The guest agent could not start: %s', failures[0])
-        return 1
+        return _fail(errors.CommandError(
+            _('The guest agent could not start: %s') % failures[0]))
     while not stop.event.wait(1.0):
         pass
     LOG.info('Received %s: stopping.', stop.signal_name)
@@ -148,7 +148,8 @@ def parse_config(argv):
     logging.register_options(CONF)
     logging.set_defaults(default_log_levels=(
         logging.get_default_log_levels() + _EXTRA_LOG_LEVELS))
-    files = startup.load_config(argv, PROG, version=version.release())
+    files = startup.load_config(argv, PROG,
+                                version='%s %s' % (PROG, version.release()))
     startup.setup_logging(CONF, 'trove')
     log_filters.install()
     startup.log_files_read(files)
@@ -156,8 +157,13 @@ def parse_config(argv):
 
 
 def _fail(error):
-    """Log ``error`` and report it as the commands do; its exit status."""
-    LOG.error('%s', errors.describe(error))
+    """Report ``error`` as the commands do; its exit status.
+
+    Logged too when the log goes to a file: without one, oslo.log writes
+    to the same journal as stderr, which would show the line twice.
+    """
+    if 'log_file' in CONF and CONF.log_file:
+        LOG.error('%s', errors.describe(error))
     return errors.report(error)
 
 

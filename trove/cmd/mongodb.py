@@ -571,6 +571,7 @@ def _load_config(args):
     files = startup.load_config(config_args, PROG,
                                 default_prog=startup.AGENT_PROG)
     startup.log_files_read(files)
+    startup.check_options()
     startup.check_key_file(files)
     return files
 

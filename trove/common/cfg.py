@@ -207,8 +207,27 @@ def _expected(opt):
     return kind
 
 
+def _values(conf):
+    """(section, option name) of every option registered in ``conf``.
+
+    Not only this project's: oslo.messaging's and oslo.log's options are
+    read at the first message or log line, too late for a clear refusal.
+    """
+    for name in sorted(conf):
+        try:
+            value = conf[name]
+        except cfg.ConfigSourceValueError:
+            yield 'DEFAULT', name
+            continue
+        if isinstance(value, cfg.ConfigOpts.GroupAttr):
+            for option in sorted(value):
+                yield name, option
+        else:
+            yield 'DEFAULT', name
+
+
 def invalid_option(conf=CONF):
-    """Describe the first of this project's options set to a bad value.
+    """Describe the first option set to a bad value, this project's first.
 
     oslo.config checks a value only when it is read, so a bad one would
     otherwise surface only in the first request that reads it.
@@ -216,22 +235,24 @@ def invalid_option(conf=CONF):
     :returns: one line naming the option, where it was set and what it
         takes, or ``None`` when every value is valid.
     """
-    for group, opts in list_opts():
-        section = conf if group is None else conf[group.name]
-        for opt in opts:
-            try:
-                getattr(section, opt.dest)
-            except cfg.ConfigSourceValueError as exc:
-                # "Value for option X from LocationInfo(..., detail='F')
-                # is not valid: <why>"; oslo.config has no other way to
-                # tell where the bad value came from.
-                text = str(exc)
-                where = _DETAIL_RE.search(text)
-                return _('[%(group)s] %(name)s%(where)s must be '
-                         '%(expected)s: %(reason)s') % {
-                    'group': 'DEFAULT' if group is None else group.name,
-                    'name': opt.dest,
-                    'where': (_(' in %s') % where.group(1)) if where else '',
-                    'expected': _expected(opt),
-                    'reason': text.split(' is not valid: ', 1)[-1]}
+    ours = {('DEFAULT' if group is None else group.name, opt.dest): opt
+            for group, opts in list_opts() for opt in opts}
+    for section, name in list(ours) + [
+            key for key in _values(conf) if key not in ours]:
+        try:
+            (conf if section == 'DEFAULT' else conf[section])[name]
+        except cfg.ConfigSourceValueError as exc:
+            # "Value for option X from LocationInfo(..., detail='F')
+            # is not valid: <why>"; oslo.config has no other way to
+            # tell where the bad value came from.
+            text = str(exc)
+            where = _DETAIL_RE.search(text)
+            opt = ours.get((section, name))
+            return _('[%(group)s] %(name)s%(where)s must be '
+                     '%(expected)s: %(reason)s') % {
+                'group': section, 'name': name,
+                'where': (_(' in %s') % where.group(1)) if where else '',
+                'expected': (_expected(opt) if opt is not None
+                             else _('a valid value')),
+                'reason': text.split(' is not valid: ', 1)[-1]}
     return None

@@ -139,7 +139,7 @@ class ConsoleScriptTest(base.TestCase):
             completed = script('--version')
             self.assertEqual(0, completed.returncode, completed.stderr)
             self.assertRegex(completed.stdout + completed.stderr,
-                             r'^(trove-mongodb )?\d+\.\d+')
+                             r'^trove-(guestagent|mongodb) \d+\.\d+')
 
     def test_help_of_a_command(self):
         completed = self.cli('help', 'database-delete')

@@ -90,6 +90,14 @@ class BrokerTest(base.TestCase):
         self.assertIn("'56x2'", str(error))
         self.assertNotIn('s3cret', str(error))
 
+    def test_a_scheme_no_driver_takes_is_refused_configuration(self):
+        self.use_url('rabit://alice:s3cret@127.0.0.1:5672/')
+        error = self.assertRaises(errors.ConfigurationError,
+                                  broker.check_login, 0.1)
+        self.assertEqual(2, error.exit_status)
+        self.assertIn("transport_url names the scheme 'rabit'", str(error))
+        self.assertNotIn('s3cret', str(error))
+
     def test_the_fake_transport_is_not_checked(self):
         self.use_url('fake://')
         self.assertIsNone(broker.check_login(0.1))

@@ -60,10 +60,14 @@ class ServeTest(base.TestCase):
         self.stop(signal.SIGINT, None)
         self.assertEqual(1, guest.serve(self.agent, self.stop, 1))
 
-    def test_a_failed_start_exits_1(self):
+    def test_a_failed_start_exits_1_with_one_error_line(self):
         self.agent.start.side_effect = RuntimeError('bad driver')
+        stderr = self.useFixture(fixtures.StringStream('stderr')).stream
+        self.useFixture(fixtures.MonkeyPatch('sys.stderr', stderr))
         self.assertEqual(1, guest.serve(self.agent, self.stop, 1))
-        self.assert_logged('ERROR', 'could not start: bad driver')
+        stderr.seek(0)
+        self.assertEqual('ERROR: The guest agent could not start: bad '
+                         'driver\n', stderr.read())
 
     def test_a_stop_while_starting_exits_0_without_waiting(self):
         reached = threading.Event()

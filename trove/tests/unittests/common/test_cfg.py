@@ -10,6 +10,11 @@
 #    License for the specific language governing permissions and limitations
 #    under the License.
 
+import os
+
+import fixtures
+from oslo_config import cfg as oslo_cfg
+
 from trove.common import cfg
 from trove.guestagent.datastore.experimental.mongodb import connection
 from trove.guestagent.db import models
@@ -47,3 +52,33 @@ class ConfigTest(base.TestCase):
         with connection.get_pool().acquire() as conn:
             self.assertEqual(('127.0.0.2', 27999),
                              (conn.target.host, conn.target.port))
+
+
+class InvalidOptionTest(base.TestCase):
+    """A bad value is named at start, whichever library's option it is."""
+
+    def conf_from(self, text):
+        path = os.path.join(self.useFixture(fixtures.TempDir()).path,
+                            'trove-guestagent.conf')
+        with open(path, 'w') as stream:
+            stream.write(text)
+        conf = oslo_cfg.ConfigOpts()
+        conf.register_opts(cfg.agent_opts)
+        conf.register_opts(cfg.mongodb_opts, group=cfg.mongodb_group)
+        conf.register_opt(oslo_cfg.IntOpt('rabbit_transient_queues_ttl'),
+                          group='oslo_messaging_rabbit')
+        conf([], default_config_files=[path])
+        return conf, path
+
+    def test_a_library_s_option_is_named_with_its_file(self):
+        conf, path = self.conf_from(
+            '[oslo_messaging_rabbit]\nrabbit_transient_queues_ttl = soon\n')
+        self.assertEqual(
+            "[oslo_messaging_rabbit] rabbit_transient_queues_ttl in %s must "
+            "be a valid value: invalid literal for int() with base 10: "
+            "'soon'" % path, cfg.invalid_option(conf))
+
+    def test_valid_values_are_no_problem(self):
+        conf, _path = self.conf_from(
+            '[oslo_messaging_rabbit]\nrabbit_transient_queues_ttl = 60\n')
+        self.assertIsNone(cfg.invalid_option(conf))
