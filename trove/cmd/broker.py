@@ -39,6 +39,9 @@ from trove.common import rpc
 
 CONF = cfg.CONF
 
+# The login methods py-amqp takes by name.
+_AMQP_LOGIN_METHODS = frozenset(['AMQPLAIN', 'PLAIN', 'EXTERNAL'])
+
 # Schemes whose hosts are AMQP brokers reached over TCP.
 AMQP_SCHEMES = ('rabbit', 'amqp', 'kombu')
 DEFAULT_PORT = 5672
@@ -49,6 +52,13 @@ class QueueInUse(errors.CommandError):
     message = _('Queue %(queue)s has %(consumers)d consumer(s): a '
                 'trove-guestagent still serves instance %(instance)s, so no '
                 'queue was deleted. Stop that agent first.')
+
+
+class QueueTaken(errors.CommandError):
+    message = _('A trove-guestagent of instance %(instance)s started while '
+                'its queues were being deleted: %(deleted)s deleted, '
+                '%(queue)s and any after it kept. Stop that agent, then run '
+                'queue-delete again.')
 
 
 def transport_url():
@@ -105,6 +115,17 @@ def tls_options(url):
     return options or True
 
 
+def login_method():
+    """py-amqp's ``login_method``, as oslo.messaging's driver logs in.
+
+    Otherwise a broker that takes only EXTERNAL (x509) logins would refuse
+    this probe while the agent's own connection works. ``None`` lets
+    py-amqp choose for a method it has no name for.
+    """
+    method = CONF.oslo_messaging_rabbit.rabbit_login_method
+    return method if method in _AMQP_LOGIN_METHODS else None
+
+
 class Broker:
     """One host of a transport URL, as an operator's message names it."""
 
@@ -135,6 +156,7 @@ class Broker:
         """
         connection = amqp.Connection(
             host=self.address, userid=self.user, password=self._password,
+            login_method=login_method(),
             virtual_host=self.virtual_host, ssl=tls_options(self.url),
             connect_timeout=timeout, read_timeout=timeout,
             write_timeout=timeout)
@@ -241,13 +263,16 @@ def delete_queues(guest_id, timeout):
             if count is not None:
                 present.append(queue)
         channel = connection.channel()
-        for queue in present:
+        for done, queue in enumerate(present):
             try:
                 # An agent that started since the count keeps its queue.
                 channel.queue_delete(queue, if_unused=True)
             except amqp_exceptions.PreconditionFailed:
-                raise QueueInUse(queue=queue, consumers=1,
-                                 instance=guest_id) from None
+                if not done:
+                    raise QueueInUse(queue=queue, consumers=1,
+                                     instance=guest_id) from None
+                raise QueueTaken(queue=queue, instance=guest_id,
+                                 deleted=', '.join(present[:done])) from None
         return present
     finally:
         connection.close()

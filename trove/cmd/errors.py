@@ -116,6 +116,16 @@ class KeyRefused(ConfigurationError):
                 'guest_info.conf.')
 
 
+class KeyUnwanted(ConfigurationError):
+    """An instance without a key refused a request sent encrypted."""
+
+    message = _('Instance %(instance)s refused %(operation)s: %(reason)s. '
+                'Nothing was done. This command encrypted it with '
+                'instance_rpc_encr_key from %(source)s, and the instance '
+                'has no key: give --no-key, or set the same '
+                'instance_rpc_encr_key in the instance\'s guest_info.conf.')
+
+
 class ClearRefused(ConfigurationError):
     """The instance refused a request sent in clear."""
 
@@ -147,7 +157,6 @@ class NothingSent(CommandError):
 
     message = _('MongoDB at %(host)s:%(port)s is unreachable from the agent '
                 'of instance %(instance)s (%(reason)s; waited %(timeout)s s, '
-                '[mongodb] server_selection_timeout). No command was sent '
-                'to it, so nothing was %(outcome)s. Check that mongod is '
-                'running and that [mongodb] mongodb_host and mongodb_port '
-                'point at it.')
+                '[mongodb] server_selection_timeout). %(outcome)s Check '
+                'that mongod is running and that [mongodb] mongodb_host and '
+                'mongodb_port point at it.')

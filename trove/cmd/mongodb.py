@@ -49,6 +49,7 @@ logs.
 
 import argparse
 import functools
+import json
 import logging
 import os
 import sys
@@ -108,12 +109,16 @@ METHODS = {
     'root-enable': 'enable_root_with_password',
     'root-show': 'is_root_enabled',
 }
-# What did not happen when MongoDB was never reached; "changed" else.
+# What did not happen when MongoDB was never reached, whole sentences for
+# the translators; NOT_CHANGED for the other commands.
+NOT_CREATED = _('No command was sent to it, so nothing was created.')
+NOT_DELETED = _('No command was sent to it, so nothing was deleted.')
+NOT_CHANGED = _('No command was sent to it, so nothing was changed.')
 NOT_DONE = {
-    'database-create': _('created'),
-    'database-delete': _('deleted'),
-    'user-create': _('created'),
-    'user-delete': _('deleted'),
+    'database-create': NOT_CREATED,
+    'database-delete': NOT_DELETED,
+    'user-create': NOT_CREATED,
+    'user-delete': NOT_DELETED,
 }
 
 
@@ -128,8 +133,22 @@ class ArgumentParser(argparse.ArgumentParser):
         self.argv = list(argv)
 
     def error(self, message):
-        self.exit(2, '%s: error: %s%s (see %s --help)\n'
-                  % (PROG, message, self._dash_hint(message), self.prog))
+        line = '%s%s (see %s --help)' % (
+            message, self._dash_hint(message), self.prog)
+        if self._wants_json():
+            # A script parses stdout whatever went wrong.
+            sys.stdout.write(json.dumps({'error': {
+                'type': 'UsageError', 'message': line,
+                'exit_status': 2}}, ensure_ascii=False) + '\n')
+        self.exit(2, '%s: error: %s\n' % (PROG, line))
+
+    def _wants_json(self):
+        for index, token in enumerate(self.argv):
+            if token == '--format=json' or (
+                    token == '--format'
+                    and self.argv[index + 1:index + 2] == ['json']):
+                return True
+        return False
 
     def _dash_hint(self, message):
         """Why a name that starts with '-' was taken for an option."""
@@ -568,8 +587,10 @@ def _load_config(args):
     if args.config_dir:
         config_args += ['--config-dir', args.config_dir]
     # The agent's own configuration is the default, where it keeps it.
+    # --local sends nothing over the message bus: MongoDB's defaults do.
     files = startup.load_config(config_args, PROG,
-                                default_prog=startup.AGENT_PROG)
+                                default_prog=startup.AGENT_PROG,
+                                required=not args.local)
     startup.log_files_read(files)
     startup.check_options()
     startup.check_key_file(files)
@@ -659,6 +680,8 @@ def _key_refusal(args, refusal, files):
               'reason': refusal.kwargs.get('reason', refusal)}
     if args.no_key or rpc.instance_key() is None:
         return errors.ClearRefused(**values)
+    if refusal.kwargs.get('has_key') is False:
+        return errors.KeyUnwanted(source=startup.key_source(files), **values)
     return errors.KeyRefused(source=startup.key_source(files), **values)
 
 
@@ -666,7 +689,7 @@ def _nothing_sent(args, cause):
     """MongoDB was never reached: what did not happen, in words."""
     return errors.NothingSent(
         instance=args.instance,
-        outcome=NOT_DONE.get(args.command, _('changed')),
+        outcome=NOT_DONE.get(args.command, NOT_CHANGED),
         **{key: cause.kwargs.get(key, '?')
            for key in ('host', 'port', 'reason', 'timeout')})
 

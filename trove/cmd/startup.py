@@ -27,6 +27,7 @@ import glob
 import os
 
 from oslo_config import cfg as oslo_cfg
+from oslo_config import iniparser
 from oslo_log import log as logging
 
 from trove.cmd import errors
@@ -93,16 +94,39 @@ def looked_for(prog=AGENT_PROG):
              '/etc/') % {'names': names, 'project': PROJECT}
 
 
-def load_config(argv, prog, version=None, default_prog=None):
+def _parse_error(exc):
+    """oslo.config's refusal of a file, without the line it quotes.
+
+    That line may be ``instance_rpc_encr_key`` or ``transport_url`` with
+    its password, mistyped; its number is enough to find it.
+    """
+    cause = exc.__context__
+    if isinstance(cause, iniparser.ParseError):
+        where = _('%(file)s, line %(line)s') % {'file': exc.config_file,
+                                                'line': cause.lineno}
+        reason = cause.msg
+    else:
+        where, reason = exc.config_file, _('not an INI file')
+    return StartupError(
+        _('%(where)s cannot be read as configuration: %(reason)s (the line '
+          'is not shown, as it may hold a secret).')
+        % {'where': where, 'reason': reason})
+
+
+def load_config(argv, prog, version=None, default_prog=None,
+                required=True):
     """Parse ``argv`` and read the configuration into ``CONF``.
 
     oslo.config finds the files: ``--config-file`` and ``--config-dir``,
     else the defaults of ``default_prog`` (the command's own name unless
     given). Each is checked first (:func:`check_config_files`).
 
+    :param required: whether running without any file is an error; a
+        command that sends nothing over the message bus needs none.
     :returns: the files read, in oslo.config's order.
     :raises StartupError: for a file that cannot be read or is not UTF-8,
-        for no file at all, or for what oslo.config refuses.
+        for no file at all when one is required, or for what oslo.config
+        refuses.
     """
     default_prog = default_prog or prog
     default_files = oslo_cfg.find_config_files(project=PROJECT,
@@ -115,9 +139,11 @@ def load_config(argv, prog, version=None, default_prog=None):
         cfg.CONF(argv, project=PROJECT, prog=prog, version=version,
                  default_config_files=default_files,
                  default_config_dirs=default_dirs)
+    except oslo_cfg.ConfigFileParseError as exc:
+        raise _parse_error(exc) from None
     except oslo_cfg.Error as exc:
         raise StartupError(str(exc)) from None
-    if not files:
+    if required and not files:
         raise StartupError(
             _('No configuration file was found, so there is no message bus '
               'or instance key to use: give --config-dir with the folder '
@@ -129,7 +155,8 @@ def load_config(argv, prog, version=None, default_prog=None):
 
 def log_files_read(files):
     """Say at DEBUG which files the configuration came from."""
-    LOG.debug('Configuration read from: %s', ', '.join(files))
+    LOG.debug('Configuration read from: %s',
+              ', '.join(files) or 'no file (the defaults)')
 
 
 def _sets_key(path):
@@ -261,6 +288,7 @@ def check_options(conf=cfg.CONF):
     :raises StartupError: naming the option, where it was set and what
         it takes.
     """
+    rpc.register_opts(conf)
     problem = cfg.invalid_option(conf)
     if problem is not None:
         raise StartupError(_('invalid configuration: %s') % problem)

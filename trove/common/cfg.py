@@ -207,6 +207,11 @@ def _expected(opt):
     return kind
 
 
+# What reading a value set to something oslo.config cannot take raises.
+_UNREADABLE = (cfg.ConfigSourceValueError, cfg.NoSuchOptError,
+               cfg.TemplateSubstitutionError)
+
+
 def _values(conf):
     """(section, option name) of every option registered in ``conf``.
 
@@ -216,7 +221,7 @@ def _values(conf):
     for name in sorted(conf):
         try:
             value = conf[name]
-        except cfg.ConfigSourceValueError:
+        except _UNREADABLE:
             yield 'DEFAULT', name
             continue
         if isinstance(value, cfg.ConfigOpts.GroupAttr):
@@ -255,4 +260,11 @@ def invalid_option(conf=CONF):
                 'expected': (_expected(opt) if opt is not None
                              else _('a valid value')),
                 'reason': text.split(' is not valid: ', 1)[-1]}
+        except (cfg.NoSuchOptError, cfg.TemplateSubstitutionError):
+            # oslo.config's own error names the option being read, not
+            # the reference, and a password is where a $ is likely.
+            return _('[%(group)s] %(name)s holds a $ that names no option: '
+                     'oslo.config reads $<name> as the value of option '
+                     '<name>, so write a $ of the value itself as $$.') % {
+                'group': section, 'name': name}
     return None

@@ -153,7 +153,11 @@ class DatastoreOperationNotSupported(TroveError):
 
 
 class UnreadableMessage(TroveError):
-    """A request that does not decrypt with the instance's key."""
+    """A request that does not decrypt with the instance's key.
+
+    ``has_key`` says whether the instance has a key at all, so that the
+    sender can tell which of the two sides lacks the right one.
+    """
 
     message = _('Refused %(method)s: %(reason)s. Nothing was done. Trove '
                 'encrypts the messages of instance %(guest_id)s with the key '

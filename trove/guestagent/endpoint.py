@@ -267,7 +267,8 @@ class ManagerEndpoint(unsupported.UnsupportedOperations):
                 reason = _unreadable_reason(context, arguments)
                 if reason is not None:
                     raise exception.UnreadableMessage(
-                        method=name, reason=reason, guest_id=CONF.guest_id)
+                        method=name, reason=reason, guest_id=CONF.guest_id,
+                        has_key=rpc.instance_key() is not None)
                 with self._manager.outcome_reported(
                         context, RequestName(name, arguments)):
                     return operation(context, **arguments)

@@ -214,8 +214,8 @@ class MongoDBSchema(DatastoreSchema):
 
         mongod folds ASCII letters only, so this does too rather than
         ``str.casefold``; for ASCII text that is ``str.lower``, which is
-        several times faster than a translation, and a listing folds every
-        name on the server.
+        cheaper than a translation, and a listing folds every name on the
+        server.
         """
         if name.isascii():
             return name.lower()

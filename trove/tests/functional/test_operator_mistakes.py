@@ -70,12 +70,17 @@ class OperatorMistakesTest(agent_base.AgentTestCase):
 
     def assert_line(self, completed, status, *fragments):
         """Exit ``status``, nothing on stdout, one ERROR line on stderr."""
-        line = helpers.assert_one_error_line(
+        # First: a failure below prints what the command printed.
+        self.assert_no_secret(completed, self.key, WRONG_PASSWORD)
+        return helpers.assert_one_error_line(
             self, completed.returncode, completed.stdout, completed.stderr,
             *fragments, exit_status=status)
-        for secret in (self.key, WRONG_PASSWORD):
-            self.assertNotIn(secret, completed.stderr)
-        return line
+
+    def assert_no_secret(self, completed, *secrets):
+        # assertNotIn would print the secret itself when it fails.
+        shown = [index for index, secret in enumerate(secrets)
+                 if secret in completed.stdout + completed.stderr]
+        self.assertEqual([], shown, 'secrets reached the output')
 
     def config_dir(self, key=None, transport_url=None, mode=0o600):
         """A copy of the instance's configuration folder, changed."""
@@ -116,6 +121,57 @@ class OperatorMistakesTest(agent_base.AgentTestCase):
             if command is cli:
                 args += ['database-list', self.guest_id]
             self.assert_line(command(*args, home=self.folder), 2, missing)
+
+    def test_local_needs_no_configuration(self):
+        # Nothing goes over the message bus: MongoDB's defaults serve.
+        completed = cli('--local', 'database-list', self.guest_id,
+                        cwd=self.folder, home=self.folder)
+        self.assertNotEqual(2, completed.returncode, completed.stderr)
+        self.assertNotIn('No configuration file', completed.stderr)
+
+    def test_a_malformed_line_is_named_without_its_text(self):
+        folder = self.config_dir()
+        guest_info = os.path.join(folder, 'guest_info.conf')
+        with open(guest_info) as stream:
+            text = stream.read().replace('instance_rpc_encr_key =',
+                                         'instance_rpc_encr_key')
+        helpers.write_private(guest_info, text)
+        fragments = ('%s, line' % guest_info,
+                     'cannot be read as configuration',
+                     'the line is not shown')
+        for command in (agent, cli):
+            args = ['--config-dir', folder]
+            if command is cli:
+                args += ['database-list', self.guest_id]
+            self.assert_line(command(*args, home=self.folder), 2,
+                             *fragments)
+
+    def test_a_bad_message_bus_option_is_refused_at_start_by_both(self):
+        folder = self.config_dir()
+        with open(os.path.join(folder, 'zz-rabbit.conf'), 'w') as stream:
+            stream.write('[oslo_messaging_rabbit]\n'
+                         'rabbit_transient_queues_ttl = soon\n')
+        for command in (agent, cli):
+            args = ['--config-dir', folder]
+            if command is cli:
+                args += ['database-list', self.guest_id]
+            self.assert_line(
+                command(*args, home=self.folder), 2,
+                '[oslo_messaging_rabbit] rabbit_transient_queues_ttl in %s'
+                % os.path.join(folder, 'zz-rabbit.conf'))
+
+    def test_a_dollar_in_the_rabbitmq_password_names_the_fix(self):
+        password = 'pa$sword'
+        folder = self.config_dir(transport_url=self.url_with(password))
+        for command in (agent, cli):
+            args = ['--config-dir', folder]
+            if command is cli:
+                args += ['database-list', self.guest_id]
+            completed = command(*args, home=self.folder)
+            self.assert_no_secret(completed, password)
+            self.assert_line(completed, 2,
+                             '[DEFAULT] transport_url holds a $',
+                             'write a $ of the value itself as $$')
 
     def test_debug_names_the_files_read(self):
         completed = self.agent.cli('--debug', 'database-list',
@@ -162,6 +218,21 @@ class OperatorMistakesTest(agent_base.AgentTestCase):
             % os.path.join(folder, 'guest_info.conf'),
             "the instance's guest_info.conf")
         self.assertEqual(set(), self.server_names())
+
+    def test_a_key_sent_to_an_instance_without_one_names_no_key(self):
+        folder = self.config_dir()
+        self.restart_agent(key=None)
+        self.addCleanup(self.restart_agent, key=self.key)
+        self.assert_line(
+            cli('--config-dir', folder, 'database-create', self.guest_id,
+                'sales'), 2, 'refused create_database',
+            'the instance has no key: give --no-key')
+        self.assertEqual(set(), self.server_names())
+
+    def restart_agent(self, key):
+        self.assertEqual(0, self.agent.stop())
+        self.agent.write_guest_info(key=key)
+        self.agent.start()
 
     # The message bus
 

@@ -118,3 +118,29 @@ class BrokerTest(base.TestCase):
                                       broker.delete_queues, 'g1', 1.0)
         self.assertIn('has 1 consumer(s)', str(error))
         connection.channel.return_value.queue_delete.assert_not_called()
+
+    def test_a_queue_taken_after_another_was_deleted_says_which(self):
+        self.use_url('rabbit://alice:pw@127.0.0.1:5672/')
+        connection = mock.Mock()
+        channel = connection.channel.return_value
+        channel.queue_declare.return_value = ('guestagent.g1', 0, 0)
+        channel.queue_delete.side_effect = [
+            None, amqp_exceptions.PreconditionFailed('in use')]
+        with mock.patch('amqp.Connection', return_value=connection):
+            error = self.assertRaises(errors.CommandError,
+                                      broker.delete_queues, 'g1', 1.0)
+        self.assertIn('guestagent.g1 deleted, guestagent.g1.g1 and any '
+                      'after it kept', str(error))
+        self.assertNotIn('no queue was deleted', str(error))
+
+    def test_the_driver_s_login_method_is_used(self):
+        self.use_url('rabbit://alice:pw@127.0.0.1:5672/')
+        broker.transport_url()
+        for method, expected in (('PLAIN', 'PLAIN'),
+                                 ('RABBIT-CR-DEMO', None)):
+            self.conf.config(rabbit_login_method=method,
+                             group='oslo_messaging_rabbit')
+            with mock.patch('amqp.Connection') as connect:
+                broker.check_login(1.0)
+            self.assertEqual(expected,
+                             connect.call_args.kwargs['login_method'])

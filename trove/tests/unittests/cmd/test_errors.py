@@ -75,7 +75,7 @@ class ReportTest(base.TestCase):
     def test_nothing_sent_says_what_did_not_happen(self):
         error = errors.NothingSent(host='h', port=1, reason='refused',
                                    timeout=2, instance='i1',
-                                   outcome='created')
+                                   outcome='Nothing was created.')
         self.assertIn('MongoDB at h:1 is unreachable', str(error))
-        self.assertIn('No command was sent to it, so nothing was created.',
-                      str(error))
+        self.assertIn('server_selection_timeout). Nothing was created. '
+                      'Check that mongod is running', str(error))

@@ -270,6 +270,19 @@ class CommandTest(CommandTestCase):
         self.assertEqual(1, len(lines))
         self.assertIn("invalid choice: 'database-lst'", lines[0])
 
+    def test_a_usage_error_is_a_json_object_too_with_format_json(self):
+        for format_args in (['--format', 'json'], ['--format=json']):
+            self.stdout.seek(0)
+            self.stdout.truncate()
+            error = self.assertRaises(SystemExit, self.run_command,
+                                      'database-lst', 'i1', *format_args)
+            self.assertEqual(2, error.code)
+            printed = json.loads(self.stdout.getvalue())['error']
+            self.assertEqual(('UsageError', 2),
+                             (printed['type'], printed['exit_status']))
+            self.assertIn("invalid choice: 'database-lst'",
+                          printed['message'])
+
     def test_local_runs_the_manager_in_process(self):
         admin = mock.Mock()
         admin.list_databases.return_value = ([{'_name': 'x'}], None)

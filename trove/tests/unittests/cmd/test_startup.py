@@ -102,6 +102,26 @@ class FilesToReadTest(base.TestCase):
                                    [self.conf_d]))
 
 
+class ParseErrorTest(base.TestCase):
+
+    def test_the_file_and_line_are_named_not_the_line_s_text(self):
+        path = self.useFixture(fixtures.TempDir()).join('guest_info.conf')
+        with open(path, 'w') as stream:
+            stream.write('[DEFAULT]\nguest_id = g1\n'
+                         'instance_rpc_encr_key  s3cret-key\n')
+        self.add_secret('s3cret-key')
+        refusal = self.assertRaises(oslo_cfg.ConfigFileParseError,
+                                    oslo_cfg.ConfigOpts(),
+                                    ['--config-file', path])
+        error = startup._parse_error(refusal)
+        self.assertFalse('s3cret-key' in str(error), 'the key is shown')
+        self.assertEqual(
+            "%s, line 3 cannot be read as configuration: No ':' or '=' "
+            "found in assignment (the line is not shown, as it may hold a "
+            "secret)." % path, str(error))
+        self.assertEqual(2, error.exit_status)
+
+
 class PrepareMarkerTest(base.TestCase):
 
     def conf_with(self, path, where):
