@@ -33,6 +33,8 @@ from trove.common.i18n import _
 
 FAILED = 1
 REFUSED = 2
+# argparse's own, for a command line it cannot parse.
+USAGE = 2
 # As a shell reports a command ended by Ctrl-C.
 INTERRUPTED = 130
 
@@ -100,10 +102,15 @@ def report(error, as_json=False, stdout=None, stderr=None):
     prefix = '' if status == INTERRUPTED else 'ERROR: '
     stderr.write('%s%s\n' % (prefix, message))
     if as_json:
-        stdout.write(json.dumps({'error': {
-            'type': type(error).__name__, 'message': message,
-            'exit_status': status}}, ensure_ascii=False) + '\n')
+        write_json(type(error).__name__, message, status, stdout)
     return status
+
+
+def write_json(error_type, message, status, stdout=None):
+    """An error as the JSON object a script reads on stdout."""
+    (stdout or sys.stdout).write(json.dumps({'error': {
+        'type': error_type, 'message': message, 'exit_status': status}},
+        ensure_ascii=False) + '\n')
 
 
 class KeyRefused(ConfigurationError):

@@ -49,7 +49,6 @@ logs.
 
 import argparse
 import functools
-import json
 import logging
 import os
 import sys
@@ -137,10 +136,8 @@ class ArgumentParser(argparse.ArgumentParser):
             message, self._dash_hint(message), self.prog)
         if self._wants_json():
             # A script parses stdout whatever went wrong.
-            sys.stdout.write(json.dumps({'error': {
-                'type': 'UsageError', 'message': line,
-                'exit_status': 2}}, ensure_ascii=False) + '\n')
-        self.exit(2, '%s: error: %s\n' % (PROG, line))
+            errors.write_json('UsageError', line, errors.USAGE)
+        self.exit(errors.USAGE, '%s: error: %s\n' % (PROG, line))
 
     def _wants_json(self):
         for index, token in enumerate(self.argv):
@@ -680,9 +677,9 @@ def _key_refusal(args, refusal, files):
               'reason': refusal.kwargs.get('reason', refusal)}
     if args.no_key or rpc.instance_key() is None:
         return errors.ClearRefused(**values)
-    if refusal.kwargs.get('has_key') is False:
-        return errors.KeyUnwanted(source=startup.key_source(files), **values)
-    return errors.KeyRefused(source=startup.key_source(files), **values)
+    refused = (errors.KeyUnwanted if refusal.kwargs.get('has_key') is False
+               else errors.KeyRefused)
+    return refused(source=startup.key_source(files), **values)
 
 
 def _nothing_sent(args, cause):

@@ -101,6 +101,12 @@ class OperatorMistakesTest(agent_base.AgentTestCase):
         os.chmod(guest_info, mode)
         return folder
 
+    def from_both(self, folder):
+        """What trove-guestagent, then trove-mongodb, make of ``folder``."""
+        return [agent('--config-dir', folder, home=self.folder),
+                cli('--config-dir', folder, 'database-list', self.guest_id,
+                    home=self.folder)]
+
     def url_with(self, password=None, port=None):
         host, real_port = agent_process.broker_address(self.transport_url)
         return 'rabbit://guest:%s@%s:%d/' % (password or 'guest', host,
@@ -116,11 +122,8 @@ class OperatorMistakesTest(agent_base.AgentTestCase):
 
     def test_a_missing_config_dir_is_status_2_from_both_commands(self):
         missing = os.path.join(self.folder, 'no-such-folder')
-        for command in (agent, cli):
-            args = ['--config-dir', missing]
-            if command is cli:
-                args += ['database-list', self.guest_id]
-            self.assert_line(command(*args, home=self.folder), 2, missing)
+        for completed in self.from_both(missing):
+            self.assert_line(completed, 2, missing)
 
     def test_local_needs_no_configuration(self):
         # Nothing goes over the message bus: MongoDB's defaults serve.
@@ -139,35 +142,24 @@ class OperatorMistakesTest(agent_base.AgentTestCase):
         fragments = ('%s, line' % guest_info,
                      'cannot be read as configuration',
                      'the line is not shown')
-        for command in (agent, cli):
-            args = ['--config-dir', folder]
-            if command is cli:
-                args += ['database-list', self.guest_id]
-            self.assert_line(command(*args, home=self.folder), 2,
-                             *fragments)
+        for completed in self.from_both(folder):
+            self.assert_line(completed, 2, *fragments)
 
     def test_a_bad_message_bus_option_is_refused_at_start_by_both(self):
         folder = self.config_dir()
         with open(os.path.join(folder, 'zz-rabbit.conf'), 'w') as stream:
             stream.write('[oslo_messaging_rabbit]\n'
                          'rabbit_transient_queues_ttl = soon\n')
-        for command in (agent, cli):
-            args = ['--config-dir', folder]
-            if command is cli:
-                args += ['database-list', self.guest_id]
+        for completed in self.from_both(folder):
             self.assert_line(
-                command(*args, home=self.folder), 2,
+                completed, 2,
                 '[oslo_messaging_rabbit] rabbit_transient_queues_ttl in %s'
                 % os.path.join(folder, 'zz-rabbit.conf'))
 
     def test_a_dollar_in_the_rabbitmq_password_names_the_fix(self):
         password = 'pa$sword'
         folder = self.config_dir(transport_url=self.url_with(password))
-        for command in (agent, cli):
-            args = ['--config-dir', folder]
-            if command is cli:
-                args += ['database-list', self.guest_id]
-            completed = command(*args, home=self.folder)
+        for completed in self.from_both(folder):
             self.assert_no_secret(completed, password)
             self.assert_line(completed, 2,
                              '[DEFAULT] transport_url holds a $',
@@ -184,9 +176,8 @@ class OperatorMistakesTest(agent_base.AgentTestCase):
         folder = self.config_dir(mode=0o644)
         path = os.path.join(folder, 'guest_info.conf')
         fragments = ('mode is 0644', 'Run chmod 600 %s' % path)
-        self.assert_line(cli('--config-dir', folder, 'database-list',
-                             self.guest_id), 2, *fragments)
-        self.assert_line(agent('--config-dir', folder), 2, *fragments)
+        for completed in self.from_both(folder):
+            self.assert_line(completed, 2, *fragments)
 
     def test_without_a_key_nothing_is_sent_unless_no_key_is_given(self):
         config = os.path.join(self.agent.config_dir, 'trove-guestagent.conf')
@@ -241,9 +232,8 @@ class OperatorMistakesTest(agent_base.AgentTestCase):
         folder = self.config_dir(transport_url=url)
         described = agent_process.describe(self.transport_url)
         fragments = ('refused the login of user guest', described)
-        self.assert_line(cli('--config-dir', folder, 'database-list',
-                             self.guest_id), 2, *fragments)
-        self.assert_line(agent('--config-dir', folder), 2, *fragments)
+        for completed in self.from_both(folder):
+            self.assert_line(completed, 2, *fragments)
 
     def test_an_unreachable_broker_is_named_by_both(self):
         port = helpers.free_port()
