@@ -15,17 +15,29 @@
 import warnings
 
 
+def _quiet_eventlet_probe():
+    """Keep the warnings of a mere probe for eventlet off stderr.
+
+    Nothing here uses eventlet, but futurist imports it to see whether it
+    is there, and eventlet imports dnspython, whose DNSSEC module names
+    cryptography's DSA classes. The warnings that follow (eventlet is
+    deprecated; cryptography deprecates DSA) are for those libraries'
+    developers: on an operator's terminal they bury the one line a
+    command prints, and they say nothing about this agent.
+    """
+    warnings.filterwarnings('ignore', message=r'\s*Eventlet is deprecated')
+    warnings.filterwarnings('ignore', message=r'DSA is deprecated',
+                            module=r'dns\.')
+
+
 def _use_native_threads():
     """Have oslo.service run on native threads, as the whole agent does.
 
     oslo.service's default backend is eventlet's, whose looping calls never
     run without eventlet's hub, and oslo.messaging loads oslo.service's
     backend when it is imported: so the choice is made here, first.
-    Nothing here uses eventlet; the warning that it is deprecated, which
-    libraries that merely probe for it trigger, would only clutter an
-    operator's terminal and the test output.
     """
-    warnings.filterwarnings('ignore', message=r'\s*Eventlet is deprecated')
+    _quiet_eventlet_probe()
     from oslo_service import backend
     from oslo_service.backend import exceptions
     try:
