@@ -83,8 +83,8 @@ class TroveInstanceTestCase(base.TestCase):
         if cls.PREPARE:
             cls.trove.prepare(cls.instance_id,
                               databases=cls.INITIAL_DATABASES)
-            cls.trove.wait_for_status(cls.instance_id, 'healthy',
-                                      timeout=STATUS_TIMEOUT)
+            cls.trove.wait_for_settled_status(cls.instance_id, 'healthy',
+                                              timeout=STATUS_TIMEOUT)
 
     def setUp(self):
         super().setUp()

@@ -521,6 +521,26 @@ class PeerTrove:
             lambda current: 'instance %s is %r, not %r, after %.0f s'
             % (instance_id, current['status'], status, timeout))
 
+    def wait_for_settled_status(self, instance_id, status, timeout=30.0):
+        """Wait until a heartbeat after the first ``status`` says it again.
+
+        Trove's conductor compares a heartbeat's ``sent`` with the last it
+        recorded, but prepare's first two heartbeats (``building``, then
+        the datastore's status) can arrive together, before either has
+        recorded one: both are taken, and the older may be saved last. The
+        agent's next heartbeat corrects it; a test starts after that one.
+        """
+        first = self.wait_for_status(instance_id, status, timeout)
+        return _poll(
+            lambda: self.instance_status(instance_id),
+            lambda current: (current['status'] == status and
+                             current['updated_at'] != first['updated_at']),
+            timeout,
+            lambda current: 'instance %s is %r, with no heartbeat after '
+            'the one of %s, after %.0f s'
+            % (instance_id, current['status'], first['updated_at'],
+               timeout))
+
 
 class UpstreamTrove(PeerTrove):
     """The tests' API over an upstream Trove deployment.

@@ -47,8 +47,9 @@ class StockTroveUserTest(trove_instance.Trove26TestCase):
         cls.trove.prepare(cls.instance_id,
                           databases=cls.INITIAL_DATABASES,
                           users=[CLERK])
-        cls.trove.wait_for_status(cls.instance_id, 'healthy',
-                                  timeout=trove_instance.STATUS_TIMEOUT)
+        cls.trove.wait_for_settled_status(
+            cls.instance_id, 'healthy',
+            timeout=trove_instance.STATUS_TIMEOUT)
 
     def setUp(self):
         super().setUp()
