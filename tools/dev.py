@@ -40,14 +40,19 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # Not .venv: tox 4 writes a file of that name pointing at its last env.
 VENV = os.path.join(ROOT, '.devenv')
 PYTHON = os.path.join(VENV, 'bin', 'python')
-INPUTS = ('requirements.txt', 'test-requirements.txt', 'setup.cfg')
+CONSTRAINTS = os.path.join('tools', 'upper-constraints.txt')
+INPUTS = ('requirements.txt', 'test-requirements.txt', 'setup.cfg',
+          CONSTRAINTS)
 UPSTREAM_VENV = os.path.join(ROOT, '.trove-upstream')
-UPSTREAM_REQUIREMENTS = os.path.join('trove', 'tests', 'upstream_peer',
-                                     'requirements.txt')
+UPSTREAM_PEER = os.path.join('trove', 'tests', 'upstream_peer')
+UPSTREAM_REQUIREMENTS = os.path.join(UPSTREAM_PEER, 'requirements.txt')
+UPSTREAM_CONSTRAINTS = os.path.join(UPSTREAM_PEER, 'upper-constraints.txt')
 USSURI_VENV = os.path.join(ROOT, '.trove-ussuri')
 USSURI_PEER = os.path.join('trove', 'tests', 'ussuri_peer')
 USSURI_REQUIREMENTS = os.path.join(USSURI_PEER, 'requirements.txt')
 USSURI_CONSTRAINTS = os.path.join(USSURI_PEER, 'constraints.txt')
+USSURI_UPPER_CONSTRAINTS = os.path.join(USSURI_PEER,
+                                        'upper-constraints.txt')
 # Loaded by every interpreter of the peer venvs: the folder of the modules
 # the peers share (the drivers' protocol, the stand-ins Trove's services
 # name in their configuration) on their path; and, in the Trove 13 venv
@@ -91,8 +96,8 @@ def _ensure(venv_dir, inputs, what, install_args, upgrade=('pip',)):
 
 def ensure_venv():
     _ensure(VENV, INPUTS, 'the project and its test requirements',
-            ['-r', 'requirements.txt', '-r', 'test-requirements.txt',
-             '-e', '.'])
+            ['-c', CONSTRAINTS, '-r', 'requirements.txt',
+             '-r', 'test-requirements.txt', '-e', '.'])
 
 
 def _write_pth(venv_dir, files):
@@ -107,17 +112,19 @@ def _write_pth(venv_dir, files):
 
 
 def ensure_upstream_venv():
-    _ensure(UPSTREAM_VENV, (UPSTREAM_REQUIREMENTS,),
+    _ensure(UPSTREAM_VENV, (UPSTREAM_REQUIREMENTS, UPSTREAM_CONSTRAINTS),
             'upstream Trove, the tests\' peer',
-            ['-r', UPSTREAM_REQUIREMENTS])
+            ['-c', UPSTREAM_CONSTRAINTS, '-r', UPSTREAM_REQUIREMENTS])
     _write_pth(UPSTREAM_VENV, PEER_PTH)
 
 
 def ensure_ussuri_venv():
-    _ensure(USSURI_VENV, (USSURI_REQUIREMENTS, USSURI_CONSTRAINTS),
+    _ensure(USSURI_VENV, (USSURI_REQUIREMENTS, USSURI_CONSTRAINTS,
+                          USSURI_UPPER_CONSTRAINTS),
             'upstream Trove 13 and the openstack client, the tenant-path '
             'tests\' peer',
-            ['-c', USSURI_CONSTRAINTS, '-r', USSURI_REQUIREMENTS],
+            ['-c', USSURI_CONSTRAINTS, '-c', USSURI_UPPER_CONSTRAINTS,
+             '-r', USSURI_REQUIREMENTS],
             upgrade=('pip', '-c', USSURI_CONSTRAINTS, 'setuptools'))
     _write_pth(USSURI_VENV, USSURI_PTH)
 
