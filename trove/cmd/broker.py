@@ -20,7 +20,7 @@ logs in once with py-amqp, as ``[DEFAULT] transport_url`` and
 end in one line naming host:port, user and ``transport_url``; never the
 password.
 
-The same login lets ``trove-mongodb`` see whether an agent consumes an
+The same login lets the commands see whether an agent consumes an
 instance's queue (:func:`consumers`) and remove a retired instance's
 queues (:func:`delete_queues`).
 """

@@ -193,22 +193,40 @@ def check_config(files):
 
 
 def check_broker():
-    """Refuse a login RabbitMQ refuses; say once that it is unreachable.
+    """Refuse a login RabbitMQ refuses; warn of what the agent can't fix.
 
     The agent starts while the message bus is down, and oslo.messaging
     retries it without end in lines that name neither the address nor
     transport_url: this line does, before them.
 
+    Another agent already on the instance's queue, such as one on a
+    clone of the instance's image or one given a copy of its
+    guest_info.conf, would take every other request: RabbitMQ shares a
+    queue's messages among its consumers, so each request would be done
+    on whichever MongoDB its agent manages. It may also be an agent whose
+    host went down, which RabbitMQ drops within the connection's
+    heartbeat timeout; so this agent warns and starts.
+
     :raises BrokerLoginRefused: for a user or password RabbitMQ refuses.
     """
     unreachable = None
     try:
-        broker.check_login(BROKER_CHECK_TIMEOUT)
+        others = broker.consumers(CONF.guest_id, BROKER_CHECK_TIMEOUT)
     except errors.BrokerUnreachable as exc:
         unreachable = exc
     # Outside the handler, which oslo.log would append to the line.
     if unreachable is not None:
         LOG.warning('%s The agent keeps trying to reach it.', unreachable)
+    elif others:
+        LOG.warning('%(count)d other consumer(s) already take requests '
+                    'from %(queue)s: RabbitMQ shares them out, so each '
+                    'request of instance %(guest)s would be done by '
+                    'whichever agent takes it, on the MongoDB that agent '
+                    'manages. Stop the other trove-guestagent of instance '
+                    '%(guest)s, or start this one with the '
+                    'guest_info.conf of its own instance.',
+                    {'count': others, 'queue': rpc.topic(CONF.guest_id),
+                     'guest': CONF.guest_id})
 
 
 def main(argv=None):

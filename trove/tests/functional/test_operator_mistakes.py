@@ -244,6 +244,26 @@ class OperatorMistakesTest(agent_base.AgentTestCase):
         self.assert_line(cli('--config-dir', folder, 'database-list',
                              self.guest_id), 1, *fragments)
         # The agent keeps trying, and says once where.
+        agent = self.another_agent(folder)
+        line = agent.wait_for_log(*fragments, timeout=30)
+        self.assertIn('WARNING', line)
+        self.assertEqual(0, agent.stop(TIMEOUT))
+        self.assertEqual(1, agent.log().count(fragments[0]))
+
+    def test_a_second_agent_of_one_instance_is_warned_of(self):
+        # As on a clone of the instance's image: the same guest_info.conf.
+        agent = self.another_agent(self.config_dir())
+        line = agent.wait_for_log(
+            '1 other consumer(s) already take requests from guestagent.%s'
+            % self.guest_id, 'Stop the other trove-guestagent of instance '
+            '%s' % self.guest_id, timeout=30)
+        self.assertIn(' WARNING ', line)
+        self.assertEqual(0, agent.stop(TIMEOUT))
+        # The first agent started alone.
+        self.assertNotIn('other consumer', self.agent.log())
+
+    def another_agent(self, folder):
+        """A trove-guestagent started on ``folder``, logging to a file."""
         log_file = os.path.join(self.folder, 'agent.log')
         with open(os.path.join(folder, 'zz-log.conf'), 'w') as stream:
             stream.write('[DEFAULT]\nlog_file = %s\n' % log_file)
@@ -253,10 +273,7 @@ class OperatorMistakesTest(agent_base.AgentTestCase):
                       '--config-dir', folder],
                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         self.addCleanup(agent.kill)
-        line = agent.wait_for_log(*fragments, timeout=30)
-        self.assertIn('WARNING', line)
-        self.assertEqual(0, agent.stop(TIMEOUT))
-        self.assertEqual(1, agent.log().count(fragments[0]))
+        return agent
 
     # MongoDB
 
