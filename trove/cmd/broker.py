@@ -14,15 +14,14 @@
 
 oslo.messaging retries an unreachable broker, or one that refuses the
 login, without end and in words that name neither the address nor the
-user. Before either command uses the message bus, :func:`check_login`
-logs in once with py-amqp, as ``[DEFAULT] transport_url`` and
+user. Before either command uses the message bus, it logs in once with
+py-amqp (:func:`connect`), as ``[DEFAULT] transport_url`` and
 ``[oslo_messaging_rabbit]`` say (TLS included), so that both mistakes
 end in one line naming host:port, user and ``transport_url``; never the
-password.
-
-The same login lets the commands see whether an agent consumes an
-instance's queue (:func:`consumers`) and remove a retired instance's
-queues (:func:`delete_queues`).
+password. That login also counts who consumes an instance's queue
+(:func:`consumers`: an agent for ``trove-mongodb``, another agent for
+``trove-guestagent``), or removes a retired instance's queues
+(:func:`delete_queues`).
 """
 
 import socket
@@ -198,13 +197,6 @@ def connect(timeout):
     if failure is not None:
         raise failure
     return None
-
-
-def check_login(timeout):
-    """Fail in one line unless a broker of ``transport_url`` logs us in."""
-    connection = connect(timeout)
-    if connection is not None:
-        connection.close()
 
 
 def instance_queues(guest_id):

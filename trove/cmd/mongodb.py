@@ -177,8 +177,8 @@ def remote_guest(instance, no_key=False, wait=False, files=()):
     startup.check_guest_id(instance)
     if rpc.instance_key() is None and not no_key:
         raise errors.NoKey(files=', '.join(files))
-    broker.check_login(BROKER_CHECK_TIMEOUT)
-    if not wait and broker.consumers(instance, BROKER_CHECK_TIMEOUT) == 0:
+    listening = broker.consumers(instance, BROKER_CHECK_TIMEOUT)
+    if listening == 0 and not wait:
         raise errors.NoListener(
             queue=rpc.topic(instance), instance=instance,
             address=rpc.describe_transport())

@@ -36,7 +36,7 @@ class BrokerTest(base.TestCase):
         self.use_url('rabbit://alice:s3cret@127.0.0.1:%d/' % port)
         self.add_secret('s3cret')
         error = self.assertRaises(errors.BrokerUnreachable,
-                                  broker.check_login, 1.0)
+                                  broker.connect, 1.0)
         # The address, the user, the URL, and the system's own words.
         self.assertIn('127.0.0.1:%d (%s) as user alice' % (
             port, os.strerror(errno.ECONNREFUSED)), str(error))
@@ -54,7 +54,7 @@ class BrokerTest(base.TestCase):
         with mock.patch('amqp.Connection',
                         return_value=connection) as connect:
             error = self.assertRaises(errors.BrokerLoginRefused,
-                                      broker.check_login, 1.0)
+                                      broker.connect, 1.0)
         self.assertEqual(
             'RabbitMQ at broker.example:5673 refused the login of user '
             'alice: check the user name and password in [DEFAULT] '
@@ -83,7 +83,7 @@ class BrokerTest(base.TestCase):
     def test_a_url_it_cannot_parse_is_refused_configuration(self):
         self.use_url('rabbit://alice:s3cret@127.0.0.1:56x2/')
         error = self.assertRaises(errors.ConfigurationError,
-                                  broker.check_login, 0.1)
+                                  broker.connect, 0.1)
         self.assertEqual(2, error.exit_status)
         self.assertIn('[DEFAULT] transport_url is not a message bus URL',
                       str(error))
@@ -93,14 +93,14 @@ class BrokerTest(base.TestCase):
     def test_a_scheme_no_driver_takes_is_refused_configuration(self):
         self.use_url('rabit://alice:s3cret@127.0.0.1:5672/')
         error = self.assertRaises(errors.ConfigurationError,
-                                  broker.check_login, 0.1)
+                                  broker.connect, 0.1)
         self.assertEqual(2, error.exit_status)
         self.assertIn("transport_url names the scheme 'rabit'", str(error))
         self.assertNotIn('s3cret', str(error))
 
     def test_the_fake_transport_is_not_checked(self):
         self.use_url('fake://')
-        self.assertIsNone(broker.check_login(0.1))
+        self.assertIsNone(broker.connect(0.1))
         self.assertIsNone(broker.consumers('g1', 0.1))
         self.assertEqual([], broker.delete_queues('g1', 0.1))
 
@@ -141,6 +141,6 @@ class BrokerTest(base.TestCase):
             self.conf.config(rabbit_login_method=method,
                              group='oslo_messaging_rabbit')
             with mock.patch('amqp.Connection') as connect:
-                broker.check_login(1.0)
+                broker.connect(1.0)
             self.assertEqual(expected,
                              connect.call_args.kwargs['login_method'])
