@@ -201,3 +201,27 @@ class SystemdUnitTest(base.TestCase):
             capture_output=True, text=True, timeout=TIMEOUT)
         self.assertEqual((0, ''), (completed.returncode,
                                    completed.stdout + completed.stderr))
+
+    def test_its_documentation_is_what_pip_install_installs(self):
+        # Installed as README says (pip install . into the venv), with
+        # the venv's prefix here a folder of the test's.
+        # --ignore-installed: else pip would first uninstall the project
+        # from the venv these tests run in.
+        prefix = self.useFixture(fixtures.TempDir()).path
+        completed = subprocess.run(
+            [sys.executable, '-m', 'pip', 'install', '-qq', '--no-deps',
+             '--ignore-installed', '--prefix', prefix, ROOT],
+            stdin=subprocess.DEVNULL,
+            capture_output=True, text=True, timeout=TIMEOUT * 3)
+        self.assertEqual(0, completed.returncode, completed.stderr)
+        with open(self.UNIT) as stream:
+            documentation = [line.split('=', 1)[1].strip()
+                             for line in stream
+                             if line.startswith('Documentation=')]
+        venv = 'file://' + os.path.dirname(os.path.dirname(self.INSTALLED))
+        self.assertEqual(1, len(documentation))
+        self.assertTrue(documentation[0].startswith(venv), documentation)
+        installed = prefix + documentation[0][len(venv):]
+        with open(os.path.join(ROOT, 'README.rst')) as readme, \
+                open(installed) as copy:
+            self.assertEqual(readme.read(), copy.read())

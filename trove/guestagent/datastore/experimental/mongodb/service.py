@@ -125,12 +125,8 @@ class MongoDBAdmin:
 
         :returns: ``(serialized schemas, next_marker)``.
         """
-        limit, marker, include_marker = models.validated_page(
-            limit, marker, include_marker)
-        LOG.debug('Listing databases (limit=%(limit)r, marker=%(marker)r, '
-                  'include_marker=%(include)r).',
-                  {'limit': limit, 'marker': marker,
-                   'include': include_marker})
+        limit, marker, include_marker = _page_asked(
+            'databases', limit, marker, include_marker)
         reserved = models.MongoDBSchema.ignored_names()
         fold_case = models.MongoDBSchema.fold_case
         with self._pool.acquire() as conn:
@@ -340,12 +336,8 @@ class MongoDBAdmin:
 
         :returns: ``(serialized users, next_marker)``.
         """
-        limit, marker, include_marker = models.validated_page(
-            limit, marker, include_marker)
-        LOG.debug('Listing users (limit=%(limit)r, marker=%(marker)r, '
-                  'include_marker=%(include)r).',
-                  {'limit': limit, 'marker': marker,
-                   'include': include_marker})
+        limit, marker, include_marker = _page_asked(
+            'users', limit, marker, include_marker)
         reserved = models.MongoDBSchema.ignored_names()
         fold_case = models.MongoDBSchema.fold_case
         databases = sorted((name for name in self.list_database_names()
@@ -506,6 +498,17 @@ class MongoDBAdmin:
         """Whether ``admin.root`` exists."""
         with self._pool.acquire() as conn:
             return _user_info(conn, models.MongoDBUser.root(None)) is not None
+
+
+def _page_asked(listed, limit, marker, include_marker):
+    """The arguments of a page of ``listed``, validated and logged."""
+    limit, marker, include_marker = models.validated_page(
+        limit, marker, include_marker)
+    LOG.debug('Listing %(listed)s (limit=%(limit)r, marker=%(marker)r, '
+              'include_marker=%(include)r).',
+              {'listed': listed, 'limit': limit, 'marker': marker,
+               'include': include_marker})
+    return limit, marker, include_marker
 
 
 def _refuse_granting_case_twins(conn, schemas):
