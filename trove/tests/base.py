@@ -12,6 +12,7 @@
 
 """Base test case: isolated configuration and captured logs."""
 
+import io
 import logging
 import os
 
@@ -58,6 +59,14 @@ class TestCase(testtools.TestCase):
         leaked = [index for index, secret in enumerate(self._secrets)
                   if secret in output]
         self.assertEqual([], leaked, 'secrets reached the captured logs')
+
+    def capture(self, name, stream=None):
+        """``sys.stdout`` or ``sys.stderr`` (``name``) for this test only.
+
+        :returns: the stream that stands in, a ``StringIO`` by default.
+        """
+        return self.useFixture(fixtures.MonkeyPatch(
+            name, io.StringIO() if stream is None else stream)).new_value
 
     def assert_logged(self, level, *fragments):
         """Assert one log line at ``level`` holds every fragment."""
