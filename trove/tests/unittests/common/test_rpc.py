@@ -41,20 +41,6 @@ class SerializerTest(base.TestCase):
                          (received.auth_token, received.user_id,
                           received.project_id, received.request_id))
 
-    def test_trove_extra_keys_are_accepted(self):
-        values = context.RequestContext(request_id='req-2',
-                                        overwrite=False).to_dict()
-        values.update({'limit': 5, 'marker': 'm', 'notification': {},
-                       'service_catalog': [{'type': 'database'}]})
-        self.assertEqual('req-2', self.serializer.deserialize_context(
-            values).request_id)
-
-    def test_a_context_that_is_not_a_dict_is_replaced(self):
-        self.assertIsInstance(self.serializer.deserialize_context(None),
-                              context.RequestContext)
-        self.assert_logged('WARNING', 'Ignoring a request context of type '
-                                      'NoneType')
-
     def test_no_context_serializes_empty(self):
         self.assertEqual({}, self.serializer.serialize_context(None))
 
