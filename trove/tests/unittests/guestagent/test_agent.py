@@ -203,12 +203,8 @@ class AgentOverRPCTest(base.TestCase):
         mount_point = self.useFixture(fixtures.TempDir()).path
         self.conf.config(group='mongodb', mount_point=mount_point)
         stats = self.api.get_volume_info()
-        expected = os.statvfs(mount_point)
-        self.assertEqual(expected.f_blocks, stats['total_blocks'])
-        self.assertEqual(expected.f_frsize, stats['block_size'])
-        self.assertEqual({'block_size', 'total_blocks', 'free_blocks',
-                          'avail_blocks', 'total', 'free', 'used'},
-                         set(stats))
+        self.assertEqual(os.statvfs(mount_point).f_blocks,
+                         stats['total_blocks'])
 
     def test_log_lines_carry_their_own_request_s_id(self):
         self.admin_logs_its_listing()
