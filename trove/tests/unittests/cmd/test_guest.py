@@ -62,12 +62,10 @@ class ServeTest(base.TestCase):
 
     def test_a_failed_start_exits_1_with_one_error_line(self):
         self.agent.start.side_effect = RuntimeError('bad driver')
-        stderr = self.useFixture(fixtures.StringStream('stderr')).stream
-        self.useFixture(fixtures.MonkeyPatch('sys.stderr', stderr))
+        stderr = self.capture('sys.stderr')
         self.assertEqual(1, guest.serve(self.agent, self.stop, 1))
-        stderr.seek(0)
         self.assertEqual('ERROR: The guest agent could not start: bad '
-                         'driver\n', stderr.read())
+                         'driver\n', stderr.getvalue())
 
     def test_a_stop_while_starting_exits_0_without_waiting(self):
         reached = threading.Event()

